@@ -1,0 +1,119 @@
+"""Writes for moments: types, creation, the review workflow and publication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from zichtbaar.moments.models import Moment, MomentStatus, MomentType
+
+if TYPE_CHECKING:
+    from zichtbaar.orgs.models import Organisation, Team, User
+
+TYPES_FILE = Path(__file__).with_name("types.yaml")
+
+
+class TransitionError(Exception):
+    """A moment cannot move from its current status to the one asked for."""
+
+
+def sync_builtin_types(type_model: Any = MomentType) -> int:
+    """Create or update the built-in moment types from types.yaml; returns how many exist."""
+    entries = yaml.safe_load(TYPES_FILE.read_text(encoding="utf-8"))
+    for position, entry in enumerate(entries):
+        type_model.objects.update_or_create(
+            org=None,
+            key=entry["key"],
+            defaults={
+                "name_nl": entry["name"]["nl"],
+                "name_en": entry["name"]["en"],
+                "description_nl": entry["description"]["nl"],
+                "description_en": entry["description"]["en"],
+                "icon": entry["icon"],
+                "angles": entry["angles"],
+                "position": position,
+            },
+        )
+    return len(entries)
+
+
+def _set_audience(moment: Moment, teams: list[Team] | None) -> None:
+    moment.audience_teams.set(teams or [])
+
+
+@transaction.atomic
+def create_moment(
+    *, org: Organisation, author: User, data: dict[str, Any], teams: list[Team] | None = None,
+    submit: bool = False,
+) -> Moment:
+    """A new moment: a comms draft, or (submit=True) an employee's proposal for review."""
+    moment = Moment(org=org, created_by=author, **data)
+    if submit:
+        moment.status = MomentStatus.SUBMITTED
+        moment.submitted_by = author
+    moment.full_clean()
+    moment.save()
+    _set_audience(moment, teams)
+    return moment
+
+
+@transaction.atomic
+def update_moment(moment: Moment, data: dict[str, Any], teams: list[Team] | None = None) -> Moment:
+    for field, value in data.items():
+        setattr(moment, field, value)
+    moment.full_clean()
+    moment.save()
+    _set_audience(moment, teams)
+    return moment
+
+
+def _transition(moment: Moment, allowed_from: set[str], to: str, **extra: Any) -> Moment:
+    # A conditional UPDATE so two people clicking at once can't both move the moment.
+    updated = Moment.objects.filter(pk=moment.pk, status__in=allowed_from).update(
+        status=to, updated_at=timezone.now(), **extra
+    )
+    if not updated:
+        raise TransitionError(f"{moment.status} -> {to}")
+    moment.refresh_from_db()
+    return moment
+
+
+def publish(moment: Moment) -> Moment:
+    """Publish a draft, an approved submission or an archived moment."""
+    extra: dict[str, Any] = {"review_comment": ""}
+    if moment.published_at is None:
+        extra["published_at"] = timezone.now()
+    return _transition(
+        moment,
+        {MomentStatus.DRAFT, MomentStatus.SUBMITTED, MomentStatus.ARCHIVED},
+        MomentStatus.PUBLISHED,
+        **extra,
+    )
+
+
+def approve(moment: Moment) -> Moment:
+    if moment.status != MomentStatus.SUBMITTED:
+        raise TransitionError(f"{moment.status} -> approved")
+    return publish(moment)
+
+
+def return_to_submitter(moment: Moment, comment: str) -> Moment:
+    """Send a submitted moment back with a comment; the submitter can edit and resubmit."""
+    return _transition(
+        moment, {MomentStatus.SUBMITTED}, MomentStatus.DRAFT, review_comment=comment
+    )
+
+
+def resubmit(moment: Moment) -> Moment:
+    return _transition(moment, {MomentStatus.DRAFT}, MomentStatus.SUBMITTED)
+
+
+def archive(moment: Moment) -> Moment:
+    return _transition(
+        moment, {MomentStatus.DRAFT, MomentStatus.PUBLISHED, MomentStatus.SUBMITTED},
+        MomentStatus.ARCHIVED,
+    )

@@ -1,0 +1,37 @@
+"""Resolve the current organisation and activate the person's language on every request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from zichtbaar.orgs import selectors
+
+SESSION_ORG_KEY = "zichtbaar_org_id"
+
+
+class TenantMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        request.org = None  # type: ignore[attr-defined]
+        # The tracked-link redirect is public and hot: it needs neither tenant nor language.
+        if request.path_info.startswith("/l/"):
+            return self.get_response(request)
+        user = request.user
+        if user.is_authenticated:
+            membership = selectors.current_membership(user, request.session.get(SESSION_ORG_KEY))
+            if membership is not None:
+                request.membership = membership  # type: ignore[attr-defined]
+                request.org = membership.org  # type: ignore[attr-defined]
+            language = selectors.profile_for(user).language
+            translation.activate(language)
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if user.is_authenticated:
+            response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+        return response

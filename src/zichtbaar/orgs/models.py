@@ -1,0 +1,178 @@
+"""Tenants and people: organisations, teams, memberships, profiles and invitations."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    NL = "nl", _("Dutch")
+    EN = "en", _("English")
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    COMMS = "comms", _("Communications")
+    ADMIN = "admin", _("Administrator")
+
+
+class Barrier(models.TextChoices):
+    RELEVANCE = "relevance", _("I don't know what is relevant to share")
+    PERMISSION = "permission", _("I'm not sure it is allowed or appreciated")
+    VALUE = "value", _("I don't think my post makes a difference")
+    NONE = "none", _("Nothing really holds me back")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person; signs in with an e-mail address (no user names)."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()  # type: ignore[misc]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def first_name_or_email(self) -> str:
+        return (self.name.split() or [self.email.split("@")[0]])[0]
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    default_language = models.CharField(
+        _("default language"), max_length=2, choices=Language.choices, default=Language.NL
+    )
+    formal_tone = models.BooleanField(
+        _("formal tone"), default=False, help_text=_("Address people with 'u' in Dutch drafts.")
+    )
+    linkedin_followers = models.PositiveIntegerField(
+        _("LinkedIn company page followers"), default=0
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("team")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EMPLOYEE)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "org"], name="membership_unique_user_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.org} ({self.role})"
+
+    @property
+    def is_comms(self) -> bool:
+        return self.role in (Role.COMMS, Role.ADMIN)
+
+
+class Profile(models.Model):
+    """What a person tells us about themselves; the same in every organisation they belong to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.NL
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    expertise = models.JSONField(_("expertise tags"), default=list, blank=True)
+    connections = models.PositiveIntegerField(_("LinkedIn connections"), default=0)
+    followers = models.PositiveIntegerField(_("LinkedIn followers"), default=0)
+    barrier = models.CharField(
+        _("what holds you back most"), max_length=12, choices=Barrier.choices, blank=True
+    )
+    consent_tracking = models.BooleanField(_("count clicks on my links"), default=False)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EMPLOYEE)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,143 @@
+"""Writes about organisations and people: upserts, onboarding, invitations, switching."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from zichtbaar.orgs.middleware import SESSION_ORG_KEY
+from zichtbaar.orgs.models import (
+    Barrier,
+    Invitation,
+    Membership,
+    Organisation,
+    Profile,
+    Role,
+    Team,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class PersonData:
+    email: str
+    name: str = ""
+    team: str = ""
+    role: str = Role.EMPLOYEE
+    language: str = ""
+    connections: int | None = None
+    followers: int | None = None
+    job_title: str = ""
+
+
+def get_or_create_team(org: Organisation, name: str) -> Team | None:
+    name = name.strip()
+    if not name:
+        return None
+    team, _ = Team.objects.get_or_create(org=org, name=name)
+    return team
+
+
+@transaction.atomic
+def upsert_person(org: Organisation, data: PersonData) -> tuple[Membership, bool]:
+    """Create or update a person and their membership, keyed by e-mail. Returns (membership, created)."""
+    email = data.email.strip().lower()
+    user, created = User.objects.get_or_create(email=email, defaults={"name": data.name.strip()})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif data.name and user.name != data.name.strip():
+        user.name = data.name.strip()
+        user.save(update_fields=["name"])
+    profile, profile_created = Profile.objects.get_or_create(
+        user=user, defaults={"language": data.language or org.default_language}
+    )
+    changed = []
+    for field in ("connections", "followers"):
+        value = getattr(data, field)
+        if value is not None and getattr(profile, field) != value:
+            setattr(profile, field, value)
+            changed.append(field)
+    if data.language and profile.language != data.language and not profile_created:
+        profile.language = data.language
+        changed.append("language")
+    if data.job_title and profile.job_title != data.job_title:
+        profile.job_title = data.job_title
+        changed.append("job_title")
+    if changed:
+        profile.save(update_fields=changed)
+    team = get_or_create_team(org, data.team)
+    membership, m_created = Membership.objects.get_or_create(
+        user=user, org=org, defaults={"role": data.role, "team": team}
+    )
+    if not m_created and (membership.role != data.role or (team and membership.team != team)):
+        membership.role = data.role
+        membership.team = team or membership.team
+        membership.save(update_fields=["role", "team"])
+    return membership, m_created
+
+
+def update_profile(profile: Profile, **fields: Any) -> Profile:
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+def complete_onboarding(profile: Profile) -> None:
+    if profile.onboarded_at is None:
+        profile.onboarded_at = timezone.now()
+        profile.save(update_fields=["onboarded_at"])
+    if not profile.barrier:
+        profile.barrier = Barrier.NONE
+        profile.save(update_fields=["barrier"])
+
+
+def switch_org(request: HttpRequest, org_id: int) -> bool:
+    """Make another of the person's organisations the current one (only their own)."""
+    if not Membership.objects.filter(user=request.user, org_id=org_id, is_active=True).exists():
+        return False
+    request.session[SESSION_ORG_KEY] = org_id
+    return True
+
+
+def invite(*, org: Organisation, email: str, role: str, team: Team | None, invited_by: User) -> Invitation:
+    """Store an invitation and e-mail it, in the organisation's language."""
+    invitation = Invitation.objects.create(
+        org=org, email=email.strip().lower(), role=role, team=team, invited_by=invited_by
+    )
+    url = settings.SITE_URL + reverse("orgs:accept_invitation", args=[invitation.token])
+    context = {"invitation": invitation, "url": url, "org": org, "inviter": invited_by}
+    with translation.override(org.default_language):
+        subject = render_to_string("orgs/email/invitation_subject.txt", context).strip()
+        body = render_to_string("orgs/email/invitation.txt", context)
+        html = render_to_string("orgs/email/invitation.html", context)
+    # The message is sent after the row is committed so a rollback never leaves a stray e-mail.
+    transaction.on_commit(
+        lambda: send_mail(subject, body, None, [invitation.email], html_message=html)
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, *, name: str, password: str) -> User:
+    membership, _ = upsert_person(
+        invitation.org,
+        PersonData(email=invitation.email, name=name, role=invitation.role,
+                   team=invitation.team.name if invitation.team else ""),
+    )
+    user = membership.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user

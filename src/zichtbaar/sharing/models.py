@@ -1,0 +1,76 @@
+"""Shares, tracked links and the clicks they bring."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zichtbaar.moments.models import Moment
+from zichtbaar.orgs.models import Organisation
+
+
+def new_link_code() -> str:
+    # 9 random bytes: 72 bits, unguessable, short enough for a post.
+    return secrets.token_urlsafe(9)
+
+
+class TrackedLink(models.Model):
+    """One per person and moment: /l/<code> redirects to the moment's link with UTM tags."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="tracked_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracked_links"
+    )
+    code = models.CharField(max_length=24, unique=True, default=new_link_code)
+    # The full destination (UTM parameters included) is computed once, so a redirect is one lookup.
+    destination = models.URLField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tracked link")
+        constraints = [
+            models.UniqueConstraint(fields=["moment", "user"], name="trackedlink_unique_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Share(models.Model):
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares")
+    link = models.ForeignKey(
+        TrackedLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
+    )
+    text = models.TextField(_("text"))
+    angle = models.CharField(max_length=40, blank=True)
+    post_url = models.URLField(_("LinkedIn post URL"), max_length=500, blank=True)
+    shared_at = models.DateTimeField(_("shared at"))
+
+    class Meta:
+        verbose_name = _("share")
+        indexes = [
+            models.Index(fields=["org", "shared_at"]),
+            models.Index(fields=["moment", "user"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} shared {self.moment}"
+
+
+class Click(models.Model):
+    """One request to a tracked link. No address is stored: only a daily-salted hash."""
+
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="clicks")
+    at = models.DateTimeField()
+    visitor = models.CharField(max_length=32)
+    is_bot = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("click")
+        indexes = [models.Index(fields=["link", "at"])]
