@@ -200,3 +200,9 @@ LOGGING = {
 
 # Zichtbaar's own settings.
 ANONYMITY_THRESHOLD = max(3, envint("ZICHTBAAR_ANONYMITY_THRESHOLD", 5))
+# A typical organic post is seen by a single-digit percentage of one's connections (unverified
+# blog figures, shown as an assumption next to every estimate). Issue #4 makes this a full model.
+ORGANIC_REACH_RANGE = (
+    float(env("ZICHTBAAR_ORGANIC_REACH_LOW", "0.05")),
+    float(env("ZICHTBAAR_ORGANIC_REACH_HIGH", "0.08")),
+)

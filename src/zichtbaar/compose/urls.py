@@ -1,4 +1,10 @@
 from django.urls import path
 
+from zichtbaar.compose import views
+
 app_name = "compose"
-urlpatterns: list = []
+urlpatterns = [
+    path("moments/<int:moment_id>/", views.moment_page, name="moment"),
+    path("moments/<int:moment_id>/linkedin/", views.open_in_linkedin, name="open_in_linkedin"),
+    path("moments/<int:moment_id>/shared/", views.record_share, name="record_share"),
+]

@@ -31,7 +31,7 @@ class PersonData:
     email: str
     name: str = ""
     team: str = ""
-    role: str = Role.EMPLOYEE
+    role: str | None = None  # None: keep an existing person's role; new people are employees
     language: str = ""
     connections: int | None = None
     followers: int | None = None
@@ -76,10 +76,11 @@ def upsert_person(org: Organisation, data: PersonData) -> tuple[Membership, bool
         profile.save(update_fields=changed)
     team = get_or_create_team(org, data.team)
     membership, m_created = Membership.objects.get_or_create(
-        user=user, org=org, defaults={"role": data.role, "team": team}
+        user=user, org=org, defaults={"role": data.role or Role.EMPLOYEE, "team": team}
     )
-    if not m_created and (membership.role != data.role or (team and membership.team != team)):
-        membership.role = data.role
+    role = data.role or membership.role
+    if not m_created and (membership.role != role or (team and membership.team != team)):
+        membership.role = role
         membership.team = team or membership.team
         membership.save(update_fields=["role", "team"])
     return membership, m_created

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
 from datetime import date, datetime
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,17 +21,23 @@ LINKEDIN_COMPOSER = "https://www.linkedin.com/feed/?shareActive=true&text="
 MAX_POST_LENGTH = 3000
 
 # Crawlers and link-preview fetchers (LinkedIn's own included) never count as people.
+# Only names that browsers never carry: LinkedIn's in-app browser ("LinkedInApp/9.x") is a
+# person, its preview fetcher ("LinkedInBot/1.0") is not; likewise Telegram, Pinterest.
+# "bot" anywhere, except in the CUBOT phone brand.
 BOT_PATTERN = re.compile(
-    r"bot|crawl|spider|slurp|preview|linkedin|facebookexternalhit|embedly|quora link|"
-    r"whatsapp|telegram|skypeuripreview|vkshare|pinterest|outbrain|bitly|nuzzel|"
-    r"headless|python-requests|python-urllib|curl|wget|httpclient|okhttp|go-http|java/|"
-    r"microsoft office|ms-office|validator|uptime",
+    r"(?<!cu)bot|crawl|spider|slurp|preview|facebookexternalhit|facebookcatalog|"
+    r"meta-externalagent|embedly|iframely|quora link|whatsapp|skypeuripreview|vkshare|"
+    r"pinterest/0\.|outbrain|bitly|nuzzel|headless|python-requests|python-urllib|aiohttp|"
+    r"httpx|curl|wget|httpclient|okhttp|go-http|java/|http\.rb|node-fetch|axios|"
+    r"microsoft office|ms-office|validator|uptime|monitor|scanner|lighthouse|"
+    r"google-inspectiontool|google-pagerenderer|feedfetcher|mediapartners",
     re.IGNORECASE,
 )
 
 
 def is_bot(user_agent: str) -> bool:
-    return not user_agent.strip() or bool(BOT_PATTERN.search(user_agent))
+    """True for crawlers, link-preview fetchers and scripts; an empty user agent is no person."""
+    return not user_agent.strip() or BOT_PATTERN.search(user_agent) is not None
 
 
 def linkedin_composer_url(text: str) -> str:
@@ -39,16 +46,26 @@ def linkedin_composer_url(text: str) -> str:
 
 
 def with_utm(url: str, *, campaign: str, content: str) -> str:
-    """The URL with our UTM parameters added; existing query parameters are kept."""
+    """The URL with our UTM parameters added.
+
+    Existing query parameters are kept exactly as written (order and encoding), except
+    earlier `utm_*` ones, which would compete with ours; the fragment is kept too.
+    """
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
-    query += [
-        ("utm_source", "linkedin"),
-        ("utm_medium", "employee_advocacy"),
-        ("utm_campaign", campaign),
-        ("utm_content", content),
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not unquote_plus(pair.split("=", 1)[0]).strip().lower().startswith("utm_")
     ]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    ours = urlencode(
+        [
+            ("utm_source", "linkedin"),
+            ("utm_medium", "employee_advocacy"),
+            ("utm_campaign", campaign),
+            ("utm_content", content),
+        ]
+    )
+    return urlunsplit(parts._replace(query="&".join([*kept, ours])))
 
 
 def campaign_for(moment: Moment) -> str:
@@ -84,10 +101,15 @@ def record_share(
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _salt_for(secret: str, day: date) -> bytes:
+    return hmac.new(secret.encode(), day.isoformat().encode(), hashlib.sha256).digest()
+
+
 def _daily_salt(day: date) -> bytes:
     # Derived from the secret and the date: it changes every day and is never stored, so
     # yesterday's visitor hashes cannot be linked to today's.
-    return hmac.new(settings.SECRET_KEY.encode(), day.isoformat().encode(), hashlib.sha256).digest()
+    return _salt_for(settings.SECRET_KEY, day)
 
 
 def visitor_hash(address: str, user_agent: str, day: date) -> str:
@@ -95,9 +117,19 @@ def visitor_hash(address: str, user_agent: str, day: date) -> str:
     return digest.hexdigest()[:32]
 
 
-def record_click(link_id: int, address: str, user_agent: str, at: datetime | None = None) -> Click:
+def record_click(
+    link_id: int, address: str, user_agent: str, at: datetime | None = None, *,
+    automated: bool = False,
+) -> Click:
+    """Store one click: a single INSERT. The address is only used for the hash, never stored.
+
+    The day of the salt is the local calendar day (TIME_ZONE). `automated` marks requests no
+    person's browser makes (HEAD), whatever their user agent says.
+    """
     at = at or timezone.now()
-    return Click.objects.create(
-        link_id=link_id, at=at, visitor=visitor_hash(address, user_agent, at.date()),
-        is_bot=is_bot(user_agent),
+    click = Click(
+        link_id=link_id, at=at, visitor=visitor_hash(address, user_agent, timezone.localdate(at)),
+        is_bot=automated or is_bot(user_agent),
     )
+    click.save(force_insert=True)
+    return click

@@ -1,0 +1,58 @@
+# Zichtbaar: `make demo` to try it, `make test` to test it. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE := zichtbaar.settings
+
+.PHONY: install demo serve test test-postgres lint format bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip uv
+
+# Locked Python dependencies (requirements.lock) and npm packages (package-lock.json).
+$(VENV)/.installed: $(BIN)/python requirements.lock package-lock.json pyproject.toml
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed
+
+# Installs, migrates an SQLite database in ./var, loads the demo organisation and serves it
+# at http://127.0.0.1:8000 with its background worker.
+demo: install
+	mkdir -p var
+	DEBUG=true $(BIN)/zichtbaar migrate --no-input
+	DEBUG=true $(BIN)/zichtbaar demo
+	DEBUG=true $(BIN)/zichtbaar db_worker & WORKER=$$!; \
+	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	DEBUG=true $(BIN)/zichtbaar runserver 127.0.0.1:8000
+
+# Every test, browser tests included (they need Debian's chromium on the PATH: see .ci/run).
+test: install
+	$(BIN)/pytest -q
+
+test-postgres: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/clicks.py
+	$(BIN)/python bench/suggest.py
+
+# Update translations: extract strings, then compile (needs gettext).
+messages: install
+	cd src/zichtbaar && ../../$(BIN)/zichtbaar makemessages -l nl -l en --no-obsolete
+	cd src/zichtbaar && ../../$(BIN)/zichtbaar compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules var test-artifacts

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zichtbaar.moments.models import Moment, MomentType
+from zichtbaar.orgs.models import Organisation, Team
+
+EMPLOYEE_FIELDS = [
+    "type", "title", "what_happened", "facts_who", "facts_what", "facts_where", "happened_on",
+    "link", "image", "client_name", "client_may_be_named",
+]
+COMMS_FIELDS = [
+    *EMPLOYEE_FIELDS, "audience_everyone", "audience_teams", "shareable_from", "shareable_until",
+]
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MomentForm(forms.ModelForm):
+    """A moment as comms write it; employees get a shorter version (EmployeeMomentForm)."""
+
+    class Meta:
+        model = Moment
+        fields = COMMS_FIELDS
+        widgets = {
+            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "shareable_from": DateTimeInput(),
+            "shareable_until": DateTimeInput(),
+            "what_happened": forms.Textarea(attrs={"rows": 5}),
+            "audience_teams": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "what_happened": _("In a few sentences: what happened, and why it matters."),
+            "facts_who": _("Who was involved, e.g. 'team Data & AI with the municipality'."),
+            "link": _("The page people will be sent to, e.g. the case, vacancy or event page."),
+            "shareable_from": _("Leave empty to allow sharing at once (embargo)."),
+            "client_may_be_named": _("Only tick this when the client agreed to be named."),
+        }
+
+    def __init__(self, *args: Any, org: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.org = org
+        self.fields["type"].queryset = MomentType.objects.filter(Q(org=None) | Q(org=org))
+        self.fields["type"].label_from_instance = lambda t: f"{t.icon} {t.name}"
+        if "audience_teams" in self.fields:
+            self.fields["audience_teams"].queryset = Team.objects.filter(org=org)
+        for name in ("shareable_from", "shareable_until"):
+            if name in self.fields:
+                self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if image and getattr(image, "size", 0) > MAX_IMAGE_BYTES:
+            raise forms.ValidationError(_("The image is larger than 5 MB. Please choose a smaller one."))
+        return image
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("shareable_from"), data.get("shareable_until")
+        if start and end and end <= start:
+            self.add_error("shareable_until", _("This must be later than 'shareable from'."))
+        if "audience_everyone" in self.fields and not data.get("audience_everyone") and not data.get(
+            "audience_teams"
+        ):
+            self.add_error("audience_teams", _("Choose at least one team, or everyone."))
+        if data.get("client_may_be_named") and not data.get("client_name"):
+            self.add_error("client_name", _("Name the client, or untick 'the client may be named'."))
+        return data
+
+    def moment_data(self) -> dict[str, Any]:
+        """The cleaned fields for the services (teams are passed separately)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "audience_teams"}
+
+    def teams(self) -> list[Team]:
+        return list(self.cleaned_data.get("audience_teams") or [])
+
+
+class EmployeeMomentForm(MomentForm):
+    class Meta(MomentForm.Meta):
+        fields = EMPLOYEE_FIELDS
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the submitter change?"), widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

@@ -1,0 +1,487 @@
+"""Importing people from a spreadsheet (CSV): validate every row first, then import all or nothing.
+
+The two entry points:
+
+- ``parse_people(data, org) -> ImportResult`` reads and validates a CSV file without writing.
+- ``import_people(org, data, *, dry_run=False) -> ImportReport`` validates, and only when every
+  row is valid, creates or updates the people (keyed by e-mail address) in one transaction.
+
+Row numbers are the ones a spreadsheet shows: the header is row 1, the first person row 2.
+Messages are translated with the active language, so call these inside
+``translation.override(...)`` to get a report in someone's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from zichtbaar.orgs.models import Language, Membership, Organisation, Role
+from zichtbaar.orgs.services import PersonData, upsert_person
+
+MAX_ROWS = 20_000
+HEADER_ROW = 1
+
+# Normalised header (lower case, without spaces, hyphens and underscores) -> field.
+COLUMN_ALIASES: dict[str, str] = {
+    "email": "email",
+    "emailadres": "email",
+    "emailaddress": "email",
+    "mail": "email",
+    "name": "name",
+    "naam": "name",
+    "team": "team",
+    "role": "role",
+    "rol": "role",
+    "language": "language",
+    "taal": "language",
+    "connections": "connections",
+    "connecties": "connections",
+    "followers": "followers",
+    "volgers": "followers",
+    "jobtitle": "job_title",
+    "functie": "job_title",
+    "functietitel": "job_title",
+}
+
+ROLE_ALIASES: dict[str, str] = {
+    "employee": Role.EMPLOYEE,
+    "medewerker": Role.EMPLOYEE,
+    "comms": Role.COMMS,
+    "communications": Role.COMMS,
+    "communicatie": Role.COMMS,
+    "admin": Role.ADMIN,
+    "administrator": Role.ADMIN,
+    "beheerder": Role.ADMIN,
+}
+
+LANGUAGE_ALIASES: dict[str, str] = {
+    "nl": Language.NL,
+    "nederlands": Language.NL,
+    "dutch": Language.NL,
+    "en": Language.EN,
+    "engels": Language.EN,
+    "english": Language.EN,
+}
+
+MAX_LENGTHS = {"email": 254, "name": 150, "team": 120, "job_title": 120}
+MAX_COUNT = 2_147_483_647  # what a PositiveIntegerField holds everywhere
+
+_PLAIN_NUMBER = re.compile(r"\d+")
+# 1.200 / 1,200 / 1 200 / 1'200 (also with a non-breaking or narrow space), grouped by thousands.
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:([.,' \u00a0\u202f])\d{3})(?:\1\d{3})*")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as a spreadsheet shows it: the header is row 1
+    column: str  # the field ("email", "role", ...), or "" for the file as a whole
+    message: str  # translated, complete sentence that names the row
+
+
+@dataclass
+class ImportResult:
+    """The outcome of reading and validating a file; nothing has been written yet."""
+
+    people: list[tuple[int, PersonData]] = field(default_factory=list)  # (row, data)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # recognised fields, in file order
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _decode(data: Any) -> str:
+    if hasattr(data, "read"):
+        data = data.read()
+    if isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    else:
+        text = str(data)
+    return text.removeprefix("\ufeff")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick , ; or tab by counting them (outside quotes) on the first non-empty line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = dict.fromkeys(",;\t", 0)
+    quoted = False
+    for char in first:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _normalise_header(value: str) -> str:
+    return re.sub(r"[\s\-_]+", "", value.strip().lstrip("\ufeff").lower())
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+# --- validating one value ------------------------------------------------------------------
+
+
+def _parse_count(value: str) -> int | None:
+    """A non-negative whole number, allowing thousand separators; None if not one."""
+    value = value.strip()
+    if _PLAIN_NUMBER.fullmatch(value) or _GROUPED_NUMBER.fullmatch(value):
+        return int(re.sub(r"\D", "", value))
+    return None
+
+
+def _count_error(row: int, column: str, value: str) -> str:
+    stripped = value.strip()
+    if stripped.startswith("-") and _parse_count(stripped[1:]) is not None:
+        if column == "followers":
+            return _("Row %(row)d: the number of followers cannot be negative (“%(value)s”).") % {
+                "row": row,
+                "value": _shorten(value),
+            }
+        return _("Row %(row)d: the number of connections cannot be negative (“%(value)s”).") % {
+            "row": row,
+            "value": _shorten(value),
+        }
+    if column == "followers":
+        return _("Row %(row)d: “%(value)s” is not a whole number of followers.") % {
+            "row": row,
+            "value": _shorten(value),
+        }
+    return _("Row %(row)d: “%(value)s” is not a whole number of connections.") % {
+        "row": row,
+        "value": _shorten(value),
+    }
+
+
+def _too_long(row: int, column: str, limit: int) -> str:
+    messages = {
+        "email": _("Row %(row)d: the e-mail address is longer than %(limit)d characters."),
+        "name": _("Row %(row)d: the name is longer than %(limit)d characters."),
+        "team": _("Row %(row)d: the team name is longer than %(limit)d characters."),
+        "job_title": _("Row %(row)d: the job title is longer than %(limit)d characters."),
+    }
+    return messages[column] % {"row": row, "limit": limit}
+
+
+# --- the parser ----------------------------------------------------------------------------
+
+
+def parse_people(data: Any, org: Organisation | None = None) -> ImportResult:
+    """Read a CSV file (bytes, text or a file object) and validate every row. Writes nothing.
+
+    ``org`` is accepted for symmetry with ``import_people``; empty languages are left empty
+    so that ``upsert_person`` uses the organisation's default for new people.
+    """
+    result = ImportResult()
+    text = _decode(data)
+    if not text.strip():
+        result.errors.append(RowError(HEADER_ROW, "", _("The file is empty.")))
+        return result
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    try:
+        records = enumerate(reader, start=1)
+        header_row, header = next(
+            ((n, rec) for n, rec in records if any(cell.strip() for cell in rec)), (0, [])
+        )
+        if not header:
+            result.errors.append(RowError(HEADER_ROW, "", _("The file is empty.")))
+            return result
+
+        # Map column positions to fields; report unknown and repeated columns.
+        positions: dict[str, int] = {}
+        unknown: list[str] = []
+        for index, title in enumerate(header):
+            key = COLUMN_ALIASES.get(_normalise_header(title))
+            if key is None:
+                if title.strip():
+                    unknown.append(title.strip())
+            elif key in positions:
+                result.errors.append(
+                    RowError(
+                        header_row,
+                        key,
+                        _("Row %(row)d: the column “%(column)s” appears more than once.")
+                        % {"row": header_row, "column": title.strip()},
+                    )
+                )
+            else:
+                positions[key] = index
+        result.columns = [k for k, _i in sorted(positions.items(), key=lambda item: item[1])]
+        if unknown:
+            result.warnings.append(
+                ngettext(
+                    "This column is not recognised and was ignored: %(columns)s.",
+                    "These columns are not recognised and were ignored: %(columns)s.",
+                    len(unknown),
+                )
+                % {"columns": ", ".join(f"“{_shorten(u, 40)}”" for u in unknown)}
+            )
+        if "email" not in positions:
+            result.errors.append(
+                RowError(
+                    header_row,
+                    "email",
+                    _(
+                        "Row %(row)d: the file has no e-mail column. The first row must hold the "
+                        "column names, one of them “email” (or “e-mailadres”)."
+                    )
+                    % {"row": header_row},
+                )
+            )
+        if result.errors:
+            return result
+
+        seen: dict[str, int] = {}
+        data_rows = 0
+        for row, record in records:
+            if not any(cell.strip() for cell in record):
+                continue  # blank lines are skipped, but still counted for row numbers
+            data_rows += 1
+            if data_rows > MAX_ROWS:
+                result.errors.append(
+                    RowError(
+                        row,
+                        "",
+                        _(
+                            "Row %(row)d: the file has more than %(max)s people. Split it into "
+                            "files of at most %(max)s rows."
+                        )
+                        % {"row": row, "max": f"{MAX_ROWS:,}"},
+                    )
+                )
+                break
+            person = _parse_row(row, record, positions, seen, result.errors)
+            if person is not None:
+                result.people.append((row, person))
+    except csv.Error as exc:
+        result.errors.append(
+            RowError(
+                reader.line_num or HEADER_ROW,
+                "",
+                _("The file could not be read as CSV: %(error)s") % {"error": exc},
+            )
+        )
+        return result
+
+    if not data_rows and not result.errors:
+        result.errors.append(
+            RowError(
+                header_row,
+                "",
+                _("The file has column names but no people: add one person per row."),
+            )
+        )
+    return result
+
+
+def _parse_row(
+    row: int,
+    record: list[str],
+    positions: dict[str, int],
+    seen: dict[str, int],
+    errors: list[RowError],
+) -> PersonData | None:
+    def cell(key: str) -> str:
+        index = positions.get(key)
+        if index is None or index >= len(record):
+            return ""
+        return record[index].strip()
+
+    before = len(errors)
+
+    def error(column: str, message: str) -> None:
+        errors.append(RowError(row, column, message))
+
+    email = cell("email")
+    if not email:
+        error("email", _("Row %(row)d: the e-mail address is missing.") % {"row": row})
+    elif len(email) > MAX_LENGTHS["email"]:
+        error("email", _too_long(row, "email", MAX_LENGTHS["email"]))
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            error(
+                "email",
+                _("Row %(row)d: “%(value)s” is not a valid e-mail address.")
+                % {"row": row, "value": _shorten(email)},
+            )
+        else:
+            key = email.lower()
+            if key in seen:
+                error(
+                    "email",
+                    _("Row %(row)d: the e-mail address “%(value)s” is also in row %(first)d.")
+                    % {"row": row, "value": _shorten(email), "first": seen[key]},
+                )
+            else:
+                seen[key] = row
+
+    for column in ("name", "team", "job_title"):
+        if len(cell(column)) > MAX_LENGTHS[column]:
+            error(column, _too_long(row, column, MAX_LENGTHS[column]))
+
+    role_value = cell("role")
+    # An empty role keeps an existing person's role (new people become employees).
+    role = ROLE_ALIASES.get(role_value.lower(), "") if role_value else None
+    if role == "":
+        error(
+            "role",
+            _(
+                "Row %(row)d: “%(value)s” is not a known role. Use employee, comms or admin "
+                "(or medewerker, communicatie or beheerder)."
+            )
+            % {"row": row, "value": _shorten(role_value)},
+        )
+
+    language_value = cell("language")
+    language = ""
+    if language_value:
+        normalised = language_value.lower()
+        normalised = re.sub(r"^(nl|en)[-_][a-z]{2}$", r"\1", normalised)  # nl-NL, en_GB
+        language = LANGUAGE_ALIASES.get(normalised, "")
+        if not language:
+            error(
+                "language",
+                _("Row %(row)d: “%(value)s” is not a known language. Use nl or en.")
+                % {"row": row, "value": _shorten(language_value)},
+            )
+
+    counts: dict[str, int | None] = {}
+    for column in ("connections", "followers"):
+        value = cell(column)
+        counts[column] = None
+        if value:
+            number = _parse_count(value)
+            if number is None:
+                error(column, _count_error(row, column, value))
+            elif number > MAX_COUNT:
+                error(
+                    column,
+                    _("Row %(row)d: “%(value)s” is too large a number.")
+                    % {"row": row, "value": _shorten(value)},
+                )
+            else:
+                counts[column] = number
+
+    if len(errors) > before:
+        return None
+    return PersonData(
+        email=email.lower(),
+        name=cell("name"),
+        team=cell("team"),
+        role=role,
+        language=language,
+        connections=counts["connections"],
+        followers=counts["followers"],
+        job_title=cell("job_title"),
+    )
+
+
+# --- importing -----------------------------------------------------------------------------
+
+
+def import_people(
+    org: Organisation,
+    data: Any,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Validate ``data`` (a CSV file as bytes/text/file object, or an ``ImportResult``) and,
+    only when every row is valid, create or update everyone in one transaction.
+
+    With ``dry_run`` nothing is written; ``created``/``updated`` say what would happen.
+    ``progress(done, total)`` is called every 1,000 people while importing.
+    """
+    result = data if isinstance(data, ImportResult) else parse_people(data, org)
+    report = ImportReport(
+        errors=list(result.errors), warnings=list(result.warnings), dry_run=dry_run
+    )
+    if not result.ok:
+        return report
+
+    if dry_run:
+        existing = _existing_emails(org, [person.email for _row, person in result.people])
+        report.updated = sum(1 for _row, person in result.people if person.email in existing)
+        report.created = len(result.people) - report.updated
+        return report
+
+    total = len(result.people)
+    row = HEADER_ROW
+    try:
+        with transaction.atomic():
+            for done, (person_row, person) in enumerate(result.people, start=1):
+                row = person_row  # named in the report if saving fails
+                _membership, created = upsert_person(org, person)
+                if created:
+                    report.created += 1
+                else:
+                    report.updated += 1
+                if progress and done % 1000 == 0:
+                    progress(done, total)
+    except DatabaseError as exc:
+        report.created = report.updated = 0
+        report.errors.append(
+            RowError(
+                row,
+                "",
+                _("Row %(row)d could not be saved: %(error)s") % {"row": row, "error": exc},
+            )
+        )
+    return report
+
+
+def _existing_emails(org: Organisation, emails: list[str]) -> set[str]:
+    if org.pk is None:
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        found.update(
+            Membership.objects.filter(org=org, user__email__in=chunk).values_list(
+                "user__email", flat=True
+            )
+        )
+    return found

@@ -1,0 +1,127 @@
+"""Onboarding, profile, organisation switching, invitations and the comms people screen."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zichtbaar.orgs import selectors, services
+from zichtbaar.orgs.decorators import comms_required, member_required
+from zichtbaar.orgs.forms import (
+    AcceptInvitationForm,
+    BarrierForm,
+    ImportForm,
+    InviteForm,
+    LanguageForm,
+    NetworkForm,
+    ProfileForm,
+)
+from zichtbaar.orgs.models import Invitation
+
+ONBOARDING_STEPS = {1: LanguageForm, 2: NetworkForm, 3: BarrierForm}
+
+
+@member_required
+def onboarding(request: HttpRequest, step: int) -> HttpResponse:
+    if step not in ONBOARDING_STEPS:
+        raise Http404
+    profile = selectors.profile_for(request.user)  # type: ignore[arg-type]
+    form = ONBOARDING_STEPS[step](request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if step < len(ONBOARDING_STEPS):
+            return redirect("orgs:onboarding", step=step + 1)
+        services.complete_onboarding(profile)
+        return redirect("moments:home")
+    return render(request, "orgs/onboarding.html", {
+        "form": form, "step": step, "steps": len(ONBOARDING_STEPS),
+    }, status=400 if form.errors else 200)
+
+
+@member_required
+def profile(request: HttpRequest) -> HttpResponse:
+    profile = selectors.profile_for(request.user)  # type: ignore[arg-type]
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("orgs:profile")
+    return render(request, "orgs/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@member_required
+@require_POST
+def switch_org(request: HttpRequest) -> HttpResponse:
+    try:
+        org_id = int(request.POST.get("org", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    if not services.switch_org(request, org_id):
+        raise Http404
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return redirect(target)
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("org"), token=token, accepted_at=None)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.accept_invitation(invitation, **form.cleaned_data)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session["zichtbaar_org_id"] = invitation.org_id
+        return redirect("orgs:onboarding", step=1)
+    return render(request, "orgs/accept_invitation.html", {"form": form, "invitation": invitation},
+                  status=400 if form.errors else 200)
+
+
+@comms_required
+def people(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    invite_form = InviteForm(request.POST or None, org=org)
+    if request.method == "POST" and invite_form.is_valid():
+        services.invite(org=org, invited_by=request.user, **invite_form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]})
+        return redirect("orgs:people")
+    return render(request, "orgs/people.html", {
+        "people": selectors.people_of(org)[:500], "count": selectors.people_of(org).count(),
+        "invite_form": invite_form, "import_form": ImportForm(),
+    }, status=400 if invite_form.errors else 200)
+
+
+@comms_required
+def import_people(request: HttpRequest) -> HttpResponse:
+    from zichtbaar.orgs.importing import import_people as run_import
+
+    org = request.org  # type: ignore[attr-defined]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = run_import(org, form.cleaned_data["file"].read())
+        if report.ok:
+            messages.success(request, _("Imported %(n)d people: %(created)d new, %(updated)d updated.") % {
+                "n": report.created + report.updated, "created": report.created, "updated": report.updated,
+            })
+            return redirect("orgs:people")
+    return render(request, "orgs/import.html", {"form": form, "report": report},
+                  status=400 if (form.errors or (report and not report.ok)) else 200)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language: stored on the profile when signed in, else in a cookie."""
+    from django.conf import settings
+    from django.views.i18n import set_language as django_set_language
+
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    if request.user.is_authenticated:
+        services.update_profile(selectors.profile_for(request.user), language=language)  # type: ignore[arg-type]
+    return django_set_language(request)
