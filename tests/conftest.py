@@ -38,8 +38,9 @@ def _person(org, email, name, role="employee", team="", language="nl", connectio
 
     membership, _ = upsert_person(
         org,
-        PersonData(email=email, name=name, role=role, team=team, language=language,
-                   connections=connections),
+        PersonData(
+            email=email, name=name, role=role, team=team, language=language, connections=connections
+        ),
     )
     user = membership.user
     user.set_password(PASSWORD)
@@ -55,7 +56,9 @@ def _person(org, email, name, role="employee", team="", language="nl", connectio
 
 @pytest.fixture
 def alice(acme):
-    return _person(acme, "alice@acme.test", "Alice Comms", role="comms", team="Marketing", language="en")
+    return _person(
+        acme, "alice@acme.test", "Alice Comms", role="comms", team="Marketing", language="en"
+    )
 
 
 @pytest.fixture
@@ -78,7 +81,9 @@ def make_moment(acme, alice):
     """Create a moment for an organisation (default: a published Acme moment for everyone)."""
     from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 
-    def make(org=None, *, status=MomentStatus.PUBLISHED, type_key="project_delivery", teams=(), **fields):
+    def make(
+        org=None, *, status=MomentStatus.PUBLISHED, type_key="project_delivery", teams=(), **fields
+    ):
         org = org or acme
         defaults = {
             "title": "New website for the city library",
@@ -88,8 +93,12 @@ def make_moment(acme, alice):
         }
         defaults.update(fields)
         moment = Moment.objects.create(
-            org=org, type=MomentType.objects.get(org=None, key=type_key), status=status,
-            audience_everyone=not teams, created_by=alice if org == acme else None, **defaults,
+            org=org,
+            type=MomentType.objects.get(org=None, key=type_key),
+            status=status,
+            audience_everyone=not teams,
+            created_by=alice if org == acme else None,
+            **defaults,
         )
         if teams:
             moment.audience_teams.set(teams)

@@ -119,7 +119,9 @@ AUTH_USER_MODEL = "orgs.User"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 if TESTING or env("TASKS_BACKEND") == "immediate":
@@ -206,3 +208,4 @@ ORGANIC_REACH_RANGE = (
     float(env("ZICHTBAAR_ORGANIC_REACH_LOW", "0.05")),
     float(env("ZICHTBAAR_ORGANIC_REACH_HIGH", "0.08")),
 )
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour today

@@ -347,7 +347,9 @@ def test_command_shows_progress_for_big_files(acme, csv_file):
 
 
 def test_a_file_without_roles_keeps_existing_roles(acme, alice):
-    report = import_people(acme, "email,name\nalice@acme.test,Alice Comms\nnew@acme.test,New Person\n")
+    report = import_people(
+        acme, "email,name\nalice@acme.test,Alice Comms\nnew@acme.test,New Person\n"
+    )
     assert report.ok
     assert Membership.objects.get(user=alice, org=acme).role == "comms"
     assert Membership.objects.get(user__email="new@acme.test", org=acme).role == "employee"

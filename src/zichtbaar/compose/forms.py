@@ -10,12 +10,20 @@ from zichtbaar.sharing.services import MAX_POST_LENGTH
 
 class ComposeForm(forms.Form):
     text = forms.CharField(
-        label=_("Your post"), widget=forms.Textarea(attrs={"rows": 12}), max_length=MAX_POST_LENGTH,
-        error_messages={"max_length": _("LinkedIn allows at most %(limit_value)d characters (this text has %(show_value)d).")},
+        label=_("Your post"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=MAX_POST_LENGTH,
+        error_messages={
+            "max_length": _(
+                "LinkedIn allows at most %(limit_value)d characters (this text has %(show_value)d)."
+            )
+        },
     )
     angle = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
     post_url = forms.URLField(
-        label=_("Link to your LinkedIn post (optional)"), required=False, max_length=500,
+        label=_("Link to your LinkedIn post (optional)"),
+        required=False,
+        max_length=500,
         assume_scheme="https",
     )
 
@@ -24,6 +32,10 @@ class ComposeForm(forms.Form):
         if url:
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()
-            if parts.scheme != "https" or not (host == "linkedin.com" or host.endswith(".linkedin.com")):
-                raise forms.ValidationError(_("Please paste the link of your post on linkedin.com."))
+            if parts.scheme != "https" or not (
+                host == "linkedin.com" or host.endswith(".linkedin.com")
+            ):
+                raise forms.ValidationError(
+                    _("Please paste the link of your post on linkedin.com.")
+                )
         return url

@@ -41,5 +41,7 @@ def share_url(moment: Moment, link: TrackedLink | None, site_url: str) -> str:
     return moment.link
 
 
-def drafts_for(moment: Moment, membership: Membership, link_url: str, count: int = 3) -> list[Suggestion]:
+def drafts_for(
+    moment: Moment, membership: Membership, link_url: str, count: int = 3
+) -> list[Suggestion]:
     return suggest(draft_context(moment, membership, link_url), count=count)

@@ -40,17 +40,27 @@ def check_post(text: str, *, moment: Moment, membership: Membership) -> Verdict:
     """
     findings = []
     if len(text) > MAX_POST_LENGTH:
-        findings.append(Finding(
-            "form.too_long", "change",
-            _("LinkedIn allows %(max)d characters; this text has %(n)d. Please shorten it.")
-            % {"max": MAX_POST_LENGTH, "n": len(text)},
-        ))
+        findings.append(
+            Finding(
+                "form.too_long",
+                "change",
+                _("LinkedIn allows %(max)d characters; this text has %(n)d. Please shorten it.")
+                % {"max": MAX_POST_LENGTH, "n": len(text)},
+            )
+        )
     if moment.is_embargoed:
-        findings.append(Finding(
-            "embargo", "change",
-            _("This moment can be shared from %(date)s. Until then, keep it to yourself.")
-            % {"date": moment.shareable_from.strftime("%d-%m-%Y %H:%M") if moment.shareable_from else ""},
-        ))
+        findings.append(
+            Finding(
+                "embargo",
+                "change",
+                _("This moment can be shared from %(date)s. Until then, keep it to yourself.")
+                % {
+                    "date": moment.shareable_from.strftime("%d-%m-%Y %H:%M")
+                    if moment.shareable_from
+                    else ""
+                },
+            )
+        )
     if not text.strip():
         findings.append(Finding("form.empty", "change", _("Write something to share first.")))
     if any(f.severity == "change" for f in findings):

@@ -14,7 +14,8 @@ Each line in a template is a sentence (or a few) that may use placeholders such 
 ``{role}``. A line may offer fallbacks separated by ``" || "``: the first alternative whose
 placeholders all have a value is used; when none qualifies, the line is dropped. An empty line
 (``""``) starts a new paragraph. So missing facts never leave a dangling ``{...}`` or an empty
-sentence behind.
+sentence behind. The title and what happened are used at most once per draft (an alternative that
+would repeat them is skipped), and a value that starts a sentence gets a capital.
 
 Variation
 ---------
@@ -78,7 +79,15 @@ _MIN_STORY = 40
 _HASHTAG_LIMIT = 40
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# Placeholders that appear at most once per draft (story and summary both tell what happened).
+_USED_ONCE = {
+    "title": ("title",),
+    "story": ("story", "summary"),
+    "summary": ("story", "summary"),
+    "what": ("what",),
+}
 _ALTERNATIVES = " || "
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TRAILING_PUNCT = " .,;:!?…-–—"
 _LEADING_PUNCT = " .,;:!?…-–—•*"
 
@@ -124,7 +133,7 @@ class Writer(Protocol):
 # Data files
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_drafts(language: str) -> dict[str, Any]:
     """The parsed data file for a language ("nl" or "en"), cached."""
     path = DRAFTS_DIR / f"{language}.yaml"
@@ -183,11 +192,8 @@ def _meaningful(text: str) -> bool:
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", text or "")
-    # Control characters (other than line breaks and tabs) become spaces.
-    return "".join(
-        " " if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" else ch for ch in text
-    )
+    # Control characters (category Cc, other than line breaks and tabs) become spaces.
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text or ""))
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -286,7 +292,9 @@ def _with_article(role: str) -> str:
 
 def _strip_type_prefix(title: str) -> str:
     """ "Vacature: data engineer" -> "data engineer" (the draft says it is a vacancy already)."""
-    return re.sub(r"^(vacature|vacancy|job opening|event|evenement)\s*[:\-–—]\s*", "", title, flags=re.I)
+    return re.sub(
+        r"^(vacature|vacancy|job opening|event|evenement)\s*[:\-–—]\s*", "", title, flags=re.I
+    )
 
 
 def _values(ctx: DraftContext, language: str) -> dict[str, str]:
@@ -316,16 +324,35 @@ def _values(ctx: DraftContext, language: str) -> dict[str, str]:
 # Rendering
 
 
-def _fill(template: str, values: dict[str, str]) -> str | None:
-    """The first alternative whose placeholders all have a value, filled in; None if none fits."""
+def _capitalise(text: str) -> str:
+    first = text[:1]
+    if first.islower() and len(first.upper()) == 1:
+        return first.upper() + text[1:]
+    return text
+
+
+def _fill(template: str, values: dict[str, str], used: set[str]) -> str | None:
+    """The first alternative whose placeholders all have a value, filled in; None if none fits.
+
+    The title and what happened (story or summary) are used at most once per draft: an alternative
+    that would repeat them counts as not fitting, so the next alternative is tried.
+    """
     for alternative in template.split(_ALTERNATIVES):
         names = _PLACEHOLDER.findall(alternative)
-        if all(values.get(name) for name in names):
-            starts_with_value = alternative.lstrip().startswith("{")
-            text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], alternative).strip()
-            if starts_with_value and text[:1].islower() and len(text[:1].upper()) == 1:
-                text = text[:1].upper() + text[1:]
-            return text
+        if not all(values.get(name) for name in names):
+            continue
+        if any(name in used for name in names):
+            continue
+
+        def substitute(match: re.Match[str], alternative: str = alternative) -> str:
+            value = values[match.group(1)]
+            before = alternative[: match.start()].rstrip()
+            # A value that starts a sentence starts with a capital.
+            return _capitalise(value) if not before or before[-1] in ".!?" else value
+
+        for name in names:
+            used.update(_USED_ONCE.get(name, ()))
+        return _PLACEHOLDER.sub(substitute, alternative).strip()
     return None
 
 
@@ -333,13 +360,14 @@ def _render(lines: list[str], values: dict[str, str]) -> list[str]:
     """Template lines -> paragraphs; empty lines separate paragraphs, unfilled lines are dropped."""
     paragraphs: list[str] = []
     current: list[str] = []
+    used: set[str] = set()
     for line in lines:
         if not line.strip():
             if current:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
-        text = _fill(line, values)
+        text = _fill(line, values, used)
         if text and _meaningful(text):
             current.append(text)
     if current:
@@ -422,7 +450,13 @@ class TemplateWriter:
             else:
                 number = _stable_hash("draft", ctx.moment_id, ctx.person_id, angle)
             body, opener, closer = _digits(number, *radices)
-            lines = [parts["openers"][opener], "", *parts["bodies"][body], "", parts["closers"][closer]]
+            lines = [
+                parts["openers"][opener],
+                "",
+                *parts["bodies"][body],
+                "",
+                parts["closers"][closer],
+            ]
             text = self._fit(lines, dict(values), hashtags, link)
             suggestions.append(
                 Suggestion(

@@ -25,21 +25,47 @@ def _moment_or_404(request: HttpRequest, moment_id: int) -> Moment:
     return moment
 
 
-def _page(request: HttpRequest, moment: Moment, form: ComposeForm | None = None,
-          verdict: services.Verdict | None = None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    moment: Moment,
+    form: ComposeForm | None = None,
+    verdict: services.Verdict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     profile = membership.user.profile
-    link = sharing_services.get_or_create_link(moment, membership.user) if profile.consent_tracking else None
+    link = (
+        sharing_services.get_or_create_link(moment, membership.user)
+        if profile.consent_tracking
+        else None
+    )
     link_url = selectors.share_url(moment, link, settings.SITE_URL)
     drafts = selectors.drafts_for(moment, membership, link_url, count=4)
-    chosen = next((d for d in drafts if d.angle == request.GET.get("angle")), drafts[0] if drafts else None)
+    chosen = next(
+        (d for d in drafts if d.angle == request.GET.get("angle")), drafts[0] if drafts else None
+    )
     if form is None:
-        form = ComposeForm(initial={"text": chosen.text if chosen else "", "angle": chosen.angle if chosen else ""})
-    my_shares = list(sharing_selectors.shares_of(membership.user_id, membership.org_id).filter(moment=moment))
-    return render(request, "compose/moment.html", {
-        "moment": moment, "drafts": drafts, "chosen": chosen, "form": form, "verdict": verdict,
-        "link": link, "my_shares": my_shares, "max_length": sharing_services.MAX_POST_LENGTH,
-    }, status=status)
+        form = ComposeForm(
+            initial={"text": chosen.text if chosen else "", "angle": chosen.angle if chosen else ""}
+        )
+    my_shares = list(
+        sharing_selectors.shares_of(membership.user_id, membership.org_id).filter(moment=moment)
+    )
+    return render(
+        request,
+        "compose/moment.html",
+        {
+            "moment": moment,
+            "drafts": drafts,
+            "chosen": chosen,
+            "form": form,
+            "verdict": verdict,
+            "link": link,
+            "my_shares": my_shares,
+            "max_length": sharing_services.MAX_POST_LENGTH,
+        },
+        status=status,
+    )
 
 
 @member_required
@@ -68,8 +94,13 @@ def record_share(request: HttpRequest, moment_id: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, moment, form=form, status=400)
     sharing_services.record_share(
-        moment=moment, user=request.user, text=form.cleaned_data["text"],  # type: ignore[arg-type]
-        post_url=form.cleaned_data["post_url"], angle=form.cleaned_data["angle"],
+        moment=moment,
+        user=request.user,
+        text=form.cleaned_data["text"],  # type: ignore[arg-type]
+        post_url=form.cleaned_data["post_url"],
+        angle=form.cleaned_data["angle"],
     )
-    messages.success(request, _("Thank you for sharing! Your colleagues' network just got a little bigger."))
+    messages.success(
+        request, _("Thank you for sharing! Your colleagues' network just got a little bigger.")
+    )
     return redirect("compose:moment", moment_id=moment.pk)

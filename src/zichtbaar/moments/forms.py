@@ -10,11 +10,24 @@ from zichtbaar.moments.models import Moment, MomentType
 from zichtbaar.orgs.models import Organisation, Team
 
 EMPLOYEE_FIELDS = [
-    "type", "title", "what_happened", "facts_who", "facts_what", "facts_where", "happened_on",
-    "link", "image", "client_name", "client_may_be_named",
+    "type",
+    "title",
+    "what_happened",
+    "facts_who",
+    "facts_what",
+    "facts_where",
+    "happened_on",
+    "link",
+    "image",
+    "client_name",
+    "client_may_be_named",
 ]
 COMMS_FIELDS = [
-    *EMPLOYEE_FIELDS, "audience_everyone", "audience_teams", "shareable_from", "shareable_until",
+    *EMPLOYEE_FIELDS,
+    "audience_everyone",
+    "audience_teams",
+    "shareable_from",
+    "shareable_until",
 ]
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -62,7 +75,9 @@ class MomentForm(forms.ModelForm):
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
         if image and getattr(image, "size", 0) > MAX_IMAGE_BYTES:
-            raise forms.ValidationError(_("The image is larger than 5 MB. Please choose a smaller one."))
+            raise forms.ValidationError(
+                _("The image is larger than 5 MB. Please choose a smaller one.")
+            )
         return image
 
     def clean(self) -> dict[str, Any]:
@@ -70,12 +85,16 @@ class MomentForm(forms.ModelForm):
         start, end = data.get("shareable_from"), data.get("shareable_until")
         if start and end and end <= start:
             self.add_error("shareable_until", _("This must be later than 'shareable from'."))
-        if "audience_everyone" in self.fields and not data.get("audience_everyone") and not data.get(
-            "audience_teams"
+        if (
+            "audience_everyone" in self.fields
+            and not data.get("audience_everyone")
+            and not data.get("audience_teams")
         ):
             self.add_error("audience_teams", _("Choose at least one team, or everyone."))
         if data.get("client_may_be_named") and not data.get("client_name"):
-            self.add_error("client_name", _("Name the client, or untick 'the client may be named'."))
+            self.add_error(
+                "client_name", _("Name the client, or untick 'the client may be named'.")
+            )
         return data
 
     def moment_data(self) -> dict[str, Any]:
@@ -93,6 +112,7 @@ class EmployeeMomentForm(MomentForm):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_("What should the submitter change?"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("What should the submitter change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )

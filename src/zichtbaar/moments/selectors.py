@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,7 +42,9 @@ def moments_for(membership: Membership) -> QuerySet[Moment]:
     audience = Q(audience_everyone=True)
     mine = Value(0)
     if team_id is not None:
-        in_team = Moment.audience_teams.through.objects.filter(moment_id=OuterRef("pk"), team_id=team_id)
+        in_team = Moment.audience_teams.through.objects.filter(
+            moment_id=OuterRef("pk"), team_id=team_id
+        )
         audience |= Q(Exists(in_team))
         mine = Case(When(Exists(in_team), then=Value(1)), default=Value(0))
     qs = (
@@ -41,7 +54,9 @@ def moments_for(membership: Membership) -> QuerySet[Moment]:
         .select_related("type")
         .annotate(
             for_my_team=mine,
-            i_shared=Exists(Share.objects.filter(moment=OuterRef("pk"), user_id=membership.user_id)),
+            i_shared=Exists(
+                Share.objects.filter(moment=OuterRef("pk"), user_id=membership.user_id)
+            ),
         )
     )
     return _with_share_counts(qs).order_by("-for_my_team", "-happened_on", "-id")
@@ -64,6 +79,8 @@ def status_counts(org_id: int) -> dict[str, int]:
 
 
 def submitted_by(membership: Membership) -> QuerySet[Moment]:
-    return Moment.objects.filter(
-        org_id=membership.org_id, submitted_by_id=membership.user_id
-    ).select_related("type").order_by("-created_at")
+    return (
+        Moment.objects.filter(org_id=membership.org_id, submitted_by_id=membership.user_id)
+        .select_related("type")
+        .order_by("-created_at")
+    )

@@ -47,7 +47,11 @@ def _set_audience(moment: Moment, teams: list[Team] | None) -> None:
 
 @transaction.atomic
 def create_moment(
-    *, org: Organisation, author: User, data: dict[str, Any], teams: list[Team] | None = None,
+    *,
+    org: Organisation,
+    author: User,
+    data: dict[str, Any],
+    teams: list[Team] | None = None,
     submit: bool = False,
 ) -> Moment:
     """A new moment: a comms draft, or (submit=True) an employee's proposal for review."""
@@ -103,9 +107,7 @@ def approve(moment: Moment) -> Moment:
 
 def return_to_submitter(moment: Moment, comment: str) -> Moment:
     """Send a submitted moment back with a comment; the submitter can edit and resubmit."""
-    return _transition(
-        moment, {MomentStatus.SUBMITTED}, MomentStatus.DRAFT, review_comment=comment
-    )
+    return _transition(moment, {MomentStatus.SUBMITTED}, MomentStatus.DRAFT, review_comment=comment)
 
 
 def resubmit(moment: Moment) -> Moment:
@@ -114,6 +116,7 @@ def resubmit(moment: Moment) -> Moment:
 
 def archive(moment: Moment) -> Moment:
     return _transition(
-        moment, {MomentStatus.DRAFT, MomentStatus.PUBLISHED, MomentStatus.SUBMITTED},
+        moment,
+        {MomentStatus.DRAFT, MomentStatus.PUBLISHED, MomentStatus.SUBMITTED},
         MomentStatus.ARCHIVED,
     )

@@ -12,7 +12,5 @@ urlpatterns = [
     path("comms/moments/new/", views.comms_edit, name="comms_new"),
     path("comms/moments/<int:moment_id>/", views.comms_detail, name="comms_detail"),
     path("comms/moments/<int:moment_id>/edit/", views.comms_edit, name="comms_edit"),
-    path(
-        "comms/moments/<int:moment_id>/<str:action>/", views.comms_action, name="comms_action"
-    ),
+    path("comms/moments/<int:moment_id>/<str:action>/", views.comms_action, name="comms_action"),
 ]

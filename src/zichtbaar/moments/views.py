@@ -30,16 +30,27 @@ def home(request: HttpRequest) -> HttpResponse:
     featured = []
     if profile.barrier in ("", Barrier.RELEVANCE, Barrier.NONE):
         for moment in [m for m in moments if not m.is_embargoed and not m.i_shared][:FEATURED]:
-            link = sharing_services.get_or_create_link(moment, membership.user) if profile.consent_tracking else None
+            link = (
+                sharing_services.get_or_create_link(moment, membership.user)
+                if profile.consent_tracking
+                else None
+            )
             url = compose_selectors.share_url(moment, link, settings.SITE_URL)
             drafts = compose_selectors.drafts_for(moment, membership, url, count=1)
             featured.append((moment, drafts[0] if drafts else None))
     low, high = settings.ORGANIC_REACH_RANGE
-    return render(request, "moments/home.html", {
-        "profile": profile, "moments": moments, "featured": featured,
-        "reach_low": round(profile.connections * low), "reach_high": round(profile.connections * high),
-        "reach_rates": (round(low * 100), round(high * 100)),
-    })
+    return render(
+        request,
+        "moments/home.html",
+        {
+            "profile": profile,
+            "moments": moments,
+            "featured": featured,
+            "reach_low": round(profile.connections * low),
+            "reach_high": round(profile.connections * high),
+            "reach_rates": (round(low * 100), round(high * 100)),
+        },
+    )
 
 
 @member_required
@@ -47,15 +58,23 @@ def submit_moment(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     form = EmployeeMomentForm(request.POST or None, request.FILES or None, org=membership.org)
     if request.method == "POST" and form.is_valid():
-        services.create_moment(org=membership.org, author=request.user, data=form.moment_data(), submit=True)  # type: ignore[arg-type]
-        messages.success(request, _("Thank you! Communications will look at your moment and publish it."))
+        services.create_moment(
+            org=membership.org, author=request.user, data=form.moment_data(), submit=True
+        )  # type: ignore[arg-type]
+        messages.success(
+            request, _("Thank you! Communications will look at your moment and publish it.")
+        )
         return redirect("moments:mine")
-    return render(request, "moments/submit.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "moments/submit.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @member_required
 def my_submissions(request: HttpRequest) -> HttpResponse:
-    return render(request, "moments/mine.html", {"moments": selectors.submitted_by(request.membership)})  # type: ignore[attr-defined]
+    return render(
+        request, "moments/mine.html", {"moments": selectors.submitted_by(request.membership)}
+    )  # type: ignore[attr-defined]
 
 
 @member_required
@@ -63,15 +82,26 @@ def edit_submission(request: HttpRequest, moment_id: int) -> HttpResponse:
     """The submitter edits a moment comms returned, and sends it again."""
     membership = request.membership  # type: ignore[attr-defined]
     moment = get_object_or_404(
-        Moment, pk=moment_id, org=membership.org, submitted_by=request.user, status=MomentStatus.DRAFT
+        Moment,
+        pk=moment_id,
+        org=membership.org,
+        submitted_by=request.user,
+        status=MomentStatus.DRAFT,
     )
-    form = EmployeeMomentForm(request.POST or None, request.FILES or None, instance=moment, org=membership.org)
+    form = EmployeeMomentForm(
+        request.POST or None, request.FILES or None, instance=moment, org=membership.org
+    )
     if request.method == "POST" and form.is_valid():
         services.update_moment(moment, form.moment_data(), teams=list(moment.audience_teams.all()))
         services.resubmit(moment)
         messages.success(request, _("Sent again. Thank you!"))
         return redirect("moments:mine")
-    return render(request, "moments/submit.html", {"form": form, "moment": moment}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "moments/submit.html",
+        {"form": form, "moment": moment},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- communications -------------------------------------------------------------------------
@@ -84,12 +114,18 @@ def comms_list(request: HttpRequest) -> HttpResponse:
     if status not in (None, *MomentStatus.values):
         status = None
     counts = selectors.status_counts(org.pk)
-    return render(request, "moments/comms_list.html", {
-        "moments": selectors.moments_for_comms(org.pk, status)[:200],
-        "submitted": selectors.moments_for_comms(org.pk, MomentStatus.SUBMITTED)[:50],
-        "status": status,
-        "statuses": [(value, label, counts.get(value, 0)) for value, label in MomentStatus.choices],
-    })
+    return render(
+        request,
+        "moments/comms_list.html",
+        {
+            "moments": selectors.moments_for_comms(org.pk, status)[:200],
+            "submitted": selectors.moments_for_comms(org.pk, MomentStatus.SUBMITTED)[:50],
+            "status": status,
+            "statuses": [
+                (value, label, counts.get(value, 0)) for value, label in MomentStatus.choices
+            ],
+        },
+    )
 
 
 @comms_required
@@ -99,7 +135,9 @@ def comms_edit(request: HttpRequest, moment_id: int | None = None) -> HttpRespon
     form = MomentForm(request.POST or None, request.FILES or None, instance=moment, org=org)
     if request.method == "POST" and form.is_valid():
         if moment is None:
-            moment = services.create_moment(org=org, author=request.user, data=form.moment_data(), teams=form.teams())  # type: ignore[arg-type]
+            moment = services.create_moment(
+                org=org, author=request.user, data=form.moment_data(), teams=form.teams()
+            )  # type: ignore[arg-type]
         else:
             services.update_moment(moment, form.moment_data(), teams=form.teams())
         if "publish" in request.POST and moment.status != MomentStatus.PUBLISHED:
@@ -108,18 +146,29 @@ def comms_edit(request: HttpRequest, moment_id: int | None = None) -> HttpRespon
         else:
             messages.success(request, _("Saved."))
         return redirect("moments:comms_detail", moment_id=moment.pk)
-    return render(request, "moments/comms_edit.html", {"form": form, "moment": moment},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "moments/comms_edit.html",
+        {"form": form, "moment": moment},
+        status=400 if form.errors else 200,
+    )
 
 
 @comms_required
 def comms_detail(request: HttpRequest, moment_id: int) -> HttpResponse:
     moment = get_object_or_404(
-        selectors.moments_for_comms(request.org.pk), pk=moment_id  # type: ignore[attr-defined]
+        selectors.moments_for_comms(request.org.pk),
+        pk=moment_id,  # type: ignore[attr-defined]
     )
-    return render(request, "moments/comms_detail.html", {
-        "moment": moment, "return_form": ReturnForm(), "teams": list(moment.audience_teams.all()),
-    })
+    return render(
+        request,
+        "moments/comms_detail.html",
+        {
+            "moment": moment,
+            "return_form": ReturnForm(),
+            "teams": list(moment.audience_teams.all()),
+        },
+    )
 
 
 @comms_required
@@ -139,9 +188,16 @@ def comms_action(request: HttpRequest, moment_id: int, action: str) -> HttpRespo
         elif action == "return":
             form = ReturnForm(request.POST)
             if not form.is_valid():
-                return render(request, "moments/comms_detail.html", {
-                    "moment": moment, "return_form": form, "teams": list(moment.audience_teams.all()),
-                }, status=400)
+                return render(
+                    request,
+                    "moments/comms_detail.html",
+                    {
+                        "moment": moment,
+                        "return_form": form,
+                        "teams": list(moment.audience_teams.all()),
+                    },
+                    status=400,
+                )
             services.return_to_submitter(moment, form.cleaned_data["comment"])
             messages.success(request, _("Returned to the submitter with your comment."))
         else:

@@ -27,11 +27,17 @@ class NetworkForm(forms.ModelForm):
             "job_title": _("Your job title"),
         }
         help_texts = {
-            "connections": _("You'll find it on your LinkedIn profile, under your name. An estimate is fine."),
+            "connections": _(
+                "You'll find it on your LinkedIn profile, under your name. An estimate is fine."
+            ),
         }
         widgets = {
-            "connections": forms.NumberInput(attrs={"min": 0, "max": 100000, "inputmode": "numeric"}),
-            "followers": forms.NumberInput(attrs={"min": 0, "max": 10000000, "inputmode": "numeric"}),
+            "connections": forms.NumberInput(
+                attrs={"min": 0, "max": 100000, "inputmode": "numeric"}
+            ),
+            "followers": forms.NumberInput(
+                attrs={"min": 0, "max": 10000000, "inputmode": "numeric"}
+            ),
         }
 
     def clean_connections(self) -> int:
@@ -44,11 +50,14 @@ class NetworkForm(forms.ModelForm):
 class BarrierForm(forms.ModelForm):
     barrier = forms.ChoiceField(
         label=_("What holds you back most from posting about your work?"),
-        choices=Barrier.choices, widget=forms.RadioSelect,
+        choices=Barrier.choices,
+        widget=forms.RadioSelect,
     )
     consent_tracking = forms.BooleanField(
         label=_("Yes, count the clicks on links I share, so I can see what my posts bring."),
-        help_text=_("We count clicks per link, never who clicked. You can change this at any time."),
+        help_text=_(
+            "We count clicks per link, never who clicked. You can change this at any time."
+        ),
         required=False,
     )
 
@@ -59,13 +68,22 @@ class BarrierForm(forms.ModelForm):
 
 class ProfileForm(forms.ModelForm):
     expertise_text = forms.CharField(
-        label=_("Expertise"), required=False, max_length=300,
+        label=_("Expertise"),
+        required=False,
+        max_length=300,
         help_text=_("A few topics, separated by commas. They become hashtags in your drafts."),
     )
 
     class Meta:
         model = Profile
-        fields = ["language", "job_title", "connections", "followers", "barrier", "consent_tracking"]
+        fields = [
+            "language",
+            "job_title",
+            "connections",
+            "followers",
+            "barrier",
+            "consent_tracking",
+        ]
         widgets = {"barrier": forms.RadioSelect}
         labels = {"barrier": _("What holds you back most?")}
 
@@ -96,7 +114,9 @@ class InviteForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
-    password = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(
+        label=_("Choose a password"), widget=forms.PasswordInput, min_length=8
+    )
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
@@ -105,9 +125,12 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_(
-        "Columns: email, name, team, role, language, connections, followers (English or Dutch headers)."
-    ))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: email, name, team, role, language, connections, followers (English or Dutch headers)."
+        ),
+    )
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]

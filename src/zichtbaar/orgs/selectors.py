@@ -23,7 +23,11 @@ def current_membership(user: User, org_id: int | None) -> Membership | None:
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, is_active=True).select_related("org").order_by("org__name")
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("org")
+        .order_by("org__name")
+    )
 
 
 def profile_for(user: User) -> Profile:

@@ -111,7 +111,9 @@ def switch_org(request: HttpRequest, org_id: int) -> bool:
     return True
 
 
-def invite(*, org: Organisation, email: str, role: str, team: Team | None, invited_by: User) -> Invitation:
+def invite(
+    *, org: Organisation, email: str, role: str, team: Team | None, invited_by: User
+) -> Invitation:
     """Store an invitation and e-mail it, in the organisation's language."""
     invitation = Invitation.objects.create(
         org=org, email=email.strip().lower(), role=role, team=team, invited_by=invited_by
@@ -133,8 +135,12 @@ def invite(*, org: Organisation, email: str, role: str, team: Team | None, invit
 def accept_invitation(invitation: Invitation, *, name: str, password: str) -> User:
     membership, _ = upsert_person(
         invitation.org,
-        PersonData(email=invitation.email, name=name, role=invitation.role,
-                   team=invitation.team.name if invitation.team else ""),
+        PersonData(
+            email=invitation.email,
+            name=name,
+            role=invitation.role,
+            team=invitation.team.name if invitation.team else "",
+        ),
     )
     user = membership.user
     user.set_password(password)

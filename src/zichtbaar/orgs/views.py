@@ -38,9 +38,16 @@ def onboarding(request: HttpRequest, step: int) -> HttpResponse:
             return redirect("orgs:onboarding", step=step + 1)
         services.complete_onboarding(profile)
         return redirect("moments:home")
-    return render(request, "orgs/onboarding.html", {
-        "form": form, "step": step, "steps": len(ONBOARDING_STEPS),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/onboarding.html",
+        {
+            "form": form,
+            "step": step,
+            "steps": len(ONBOARDING_STEPS),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @member_required
@@ -70,15 +77,21 @@ def switch_org(request: HttpRequest) -> HttpResponse:
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation.objects.select_related("org"), token=token, accepted_at=None)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("org"), token=token, accepted_at=None
+    )
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.accept_invitation(invitation, **form.cleaned_data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session["zichtbaar_org_id"] = invitation.org_id
         return redirect("orgs:onboarding", step=1)
-    return render(request, "orgs/accept_invitation.html", {"form": form, "invitation": invitation},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/accept_invitation.html",
+        {"form": form, "invitation": invitation},
+        status=400 if form.errors else 200,
+    )
 
 
 @comms_required
@@ -87,12 +100,22 @@ def people(request: HttpRequest) -> HttpResponse:
     invite_form = InviteForm(request.POST or None, org=org)
     if request.method == "POST" and invite_form.is_valid():
         services.invite(org=org, invited_by=request.user, **invite_form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]})
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]},
+        )
         return redirect("orgs:people")
-    return render(request, "orgs/people.html", {
-        "people": selectors.people_of(org)[:500], "count": selectors.people_of(org).count(),
-        "invite_form": invite_form, "import_form": ImportForm(),
-    }, status=400 if invite_form.errors else 200)
+    return render(
+        request,
+        "orgs/people.html",
+        {
+            "people": selectors.people_of(org)[:500],
+            "count": selectors.people_of(org).count(),
+            "invite_form": invite_form,
+            "import_form": ImportForm(),
+        },
+        status=400 if invite_form.errors else 200,
+    )
 
 
 @comms_required
@@ -105,12 +128,22 @@ def import_people(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         report = run_import(org, form.cleaned_data["file"].read())
         if report.ok:
-            messages.success(request, _("Imported %(n)d people: %(created)d new, %(updated)d updated.") % {
-                "n": report.created + report.updated, "created": report.created, "updated": report.updated,
-            })
+            messages.success(
+                request,
+                _("Imported %(n)d people: %(created)d new, %(updated)d updated.")
+                % {
+                    "n": report.created + report.updated,
+                    "created": report.created,
+                    "updated": report.updated,
+                },
+            )
             return redirect("orgs:people")
-    return render(request, "orgs/import.html", {"form": form, "report": report},
-                  status=400 if (form.errors or (report and not report.ok)) else 200)
+    return render(
+        request,
+        "orgs/import.html",
+        {"form": form, "report": report},
+        status=400 if (form.errors or (report and not report.ok)) else 200,
+    )
 
 
 @require_POST

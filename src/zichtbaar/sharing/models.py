@@ -43,7 +43,9 @@ class TrackedLink(models.Model):
 class Share(models.Model):
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="shares")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares"
+    )
     link = models.ForeignKey(
         TrackedLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
     )

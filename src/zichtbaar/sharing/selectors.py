@@ -2,14 +2,49 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from zichtbaar.sharing.models import Click, Share, TrackedLink
 
+logger = logging.getLogger(__name__)
 
-def link_destination(code: str) -> tuple[int, str] | None:
-    """(link id, destination) for a code, in one indexed lookup."""
-    return TrackedLink.objects.filter(code=code).values_list("id", "destination").first()
+
+LINK_CACHE_SECONDS = 300
+# Codes are secrets.token_urlsafe output; anything else is unknown without asking the database.
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
+def link_destination(code: str, *, cached: bool = True) -> tuple[int, str] | None:
+    """(link id, destination) for a code: from the cache, else one indexed lookup.
+
+    A destination never changes once computed, so an entry can only go stale when its link is
+    deleted; it lives at most LINK_CACHE_SECONDS. `cached=False` reads the database and
+    refreshes the cache (or forgets the code). Unknown codes are not cached.
+    """
+    if not _CODE.fullmatch(code):
+        return None
+    key = f"zichtbaar:link:{code}"
+    if cached:
+        try:
+            hit = cache.get(key)
+        except Exception:  # a cache outage must not break redirects
+            logger.warning("link cache unavailable", exc_info=True)
+            hit = None
+        if hit is not None:
+            return hit
+    found = TrackedLink.objects.filter(code=code).values_list("id", "destination").first()
+    try:
+        if found is None:
+            cache.delete(key)
+        else:
+            cache.set(key, found, LINK_CACHE_SECONDS)
+    except Exception:
+        logger.warning("link cache unavailable", exc_info=True)
+    return found
 
 
 def clicks_summary(link_ids: list[int]) -> dict[str, int]:
@@ -30,4 +65,3 @@ def colleagues_shared_counts(moment_ids: list[int]) -> dict[int, int]:
         .annotate(people=Count("user_id", distinct=True))
     )
     return {r["moment_id"]: r["people"] for r in rows}
-

@@ -91,13 +91,24 @@ def get_or_create_link(moment: Moment, user: User) -> TrackedLink | None:
 
 
 def record_share(
-    *, moment: Moment, user: User, text: str, post_url: str = "", angle: str = "",
+    *,
+    moment: Moment,
+    user: User,
+    text: str,
+    post_url: str = "",
+    angle: str = "",
     shared_at: datetime | None = None,
 ) -> Share:
     link = TrackedLink.objects.filter(moment=moment, user=user).first()
     return Share.objects.create(
-        org_id=moment.org_id, moment=moment, user=user, link=link, text=text,
-        post_url=post_url, angle=angle, shared_at=shared_at or timezone.now(),
+        org_id=moment.org_id,
+        moment=moment,
+        user=user,
+        link=link,
+        text=text,
+        post_url=post_url,
+        angle=angle,
+        shared_at=shared_at or timezone.now(),
     )
 
 
@@ -118,7 +129,11 @@ def visitor_hash(address: str, user_agent: str, day: date) -> str:
 
 
 def record_click(
-    link_id: int, address: str, user_agent: str, at: datetime | None = None, *,
+    link_id: int,
+    address: str,
+    user_agent: str,
+    at: datetime | None = None,
+    *,
     automated: bool = False,
 ) -> Click:
     """Store one click: a single INSERT. The address is only used for the hash, never stored.
@@ -128,7 +143,9 @@ def record_click(
     """
     at = at or timezone.now()
     click = Click(
-        link_id=link_id, at=at, visitor=visitor_hash(address, user_agent, timezone.localdate(at)),
+        link_id=link_id,
+        at=at,
+        visitor=visitor_hash(address, user_agent, timezone.localdate(at)),
         is_bot=automated or is_bot(user_agent),
     )
     click.save(force_insert=True)

@@ -1,0 +1,235 @@
+"""The employee and comms flows through the views (the browser tests walk the same paths)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from zichtbaar.moments.models import Moment, MomentStatus, MomentType
+from zichtbaar.orgs.models import Team
+from zichtbaar.sharing.models import Share, TrackedLink
+
+
+def test_home_redirects_to_onboarding_until_done(login, bob):
+    bob.profile.onboarded_at = None
+    bob.profile.save()
+    response = login(bob).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/welcome/1/"
+
+
+def test_onboarding_three_steps_decide_the_home_screen(login, bob):
+    bob.profile.onboarded_at = None
+    bob.profile.save()
+    client = login(bob)
+    assert client.post("/welcome/1/", {"language": "en"})["Location"] == "/welcome/2/"
+    assert (
+        client.post(
+            "/welcome/2/", {"connections": "640", "followers": "700", "job_title": "Engineer"}
+        )["Location"]
+        == "/welcome/3/"
+    )
+    assert (
+        client.post("/welcome/3/", {"barrier": "value", "consent_tracking": "on"})["Location"]
+        == "/"
+    )
+    page = client.get("/").content.decode()
+    assert "Your reach" in page and "640" in page
+    bob.profile.refresh_from_db()
+    assert (
+        bob.profile.language == "en" and bob.profile.consent_tracking and bob.profile.onboarded_at
+    )
+
+
+def test_onboarding_errors_are_in_the_persons_language(login, bob):
+    client = login(bob)  # bob reads Dutch
+    response = client.post("/welcome/2/", {"connections": "-5", "followers": "0"})
+    assert response.status_code == 400
+    assert (
+        "Zorg ervoor" in response.content.decode()
+        or "groter dan of gelijk" in response.content.decode()
+    )
+
+
+def test_home_lists_moments_for_my_audience_only(login, bob, carol, make_moment, acme):
+    sales = Team.objects.get(org=acme, name="Sales")
+    for_sales = make_moment(title="Sales kickoff", teams=[sales])
+    for_all = make_moment(title="Moment for everyone")
+    make_moment(title="Still a draft", status=MomentStatus.DRAFT)
+    page_bob = login(bob).get("/").content.decode()
+    assert (
+        for_all.title in page_bob
+        and for_sales.title not in page_bob
+        and "Still a draft" not in page_bob
+    )
+    page_carol = login(carol).get("/").content.decode()
+    assert for_sales.title in page_carol
+    # moments for my own team come first
+    assert page_carol.index("Sales kickoff") < page_carol.index("Moment for everyone")
+
+
+def test_moment_page_offers_drafts_with_my_tracked_link(login, bob, make_moment):
+    moment = make_moment()
+    response = login(bob).get(f"/moments/{moment.pk}/")
+    assert response.status_code == 200
+    link = TrackedLink.objects.get(moment=moment, user=bob)
+    assert f"/l/{link.code}" in response.content.decode()
+    assert len(response.context["drafts"]) >= 3
+
+
+def test_without_consent_drafts_carry_the_plain_link(login, bob, make_moment):
+    bob.profile.consent_tracking = False
+    bob.profile.save()
+    moment = make_moment()
+    response = login(bob).get(f"/moments/{moment.pk}/")
+    assert not TrackedLink.objects.filter(user=bob).exists()
+    assert "https://acme.test/cases/library?ref=site" in response.context["form"]["text"].value()
+
+
+def test_open_in_linkedin_carries_the_edited_text(login, bob, make_moment):
+    moment = make_moment()
+    text = "Trots op ons team! Café, ëmoji 🎉\nTweede regel & meer #Cloud"
+    response = login(bob).post(f"/moments/{moment.pk}/linkedin/", {"text": text})
+    assert response.status_code == 302
+    url = urlsplit(response["Location"])
+    assert (url.scheme, url.netloc, url.path) == ("https", "www.linkedin.com", "/feed/")
+    assert parse_qs(url.query) == {"shareActive": ["true"], "text": [text]}
+
+
+def test_too_long_text_is_refused_with_a_message(login, carol, make_moment):
+    moment = make_moment()
+    response = login(carol).post(f"/moments/{moment.pk}/linkedin/", {"text": "x" * 3001})
+    assert response.status_code == 400
+    assert "3000" in response.content.decode()
+
+
+def test_embargoed_moment_cannot_be_opened_in_linkedin(login, carol, make_moment):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    moment = make_moment(shareable_from=timezone.now() + timedelta(days=2))
+    response = login(carol).post(f"/moments/{moment.pk}/linkedin/", {"text": "Hello"})
+    assert response.status_code == 400
+    assert "can be shared from" in response.content.decode()
+
+
+def test_record_share_accepts_only_linkedin_urls(login, carol, make_moment):
+    moment = make_moment()
+    client = login(carol)
+    bad = client.post(
+        f"/moments/{moment.pk}/shared/",
+        {"text": "Hi", "post_url": "https://evil.test/linkedin.com"},
+    )
+    assert bad.status_code == 400 and "linkedin.com" in bad.content.decode()
+    assert not Share.objects.exists()
+    ok = client.post(
+        f"/moments/{moment.pk}/shared/",
+        {"text": "Hi", "post_url": "https://www.linkedin.com/posts/carol-123"},
+    )
+    assert ok.status_code == 302
+    share = Share.objects.get()
+    assert (share.user, share.moment, share.post_url) == (
+        carol,
+        moment,
+        "https://www.linkedin.com/posts/carol-123",
+    )
+    page = client.get("/").content.decode()
+    assert "1 colleague shared this" in page
+
+
+def test_employee_submits_and_comms_approves(login, bob, alice, acme):
+    client = login(bob)
+    kind = MomentType.objects.get(org=None, key="client_visit")
+    response = client.post(
+        "/moments/submit/",
+        {
+            "type": kind.pk,
+            "title": "Visit to the port",
+            "what_happened": "We showed our sensor work.",
+            "happened_on": "2026-11-20",
+            "link": "https://acme.test/port",
+        },
+    )
+    assert response.status_code == 302
+    moment = Moment.objects.get(title="Visit to the port")
+    assert moment.status == MomentStatus.SUBMITTED and moment.submitted_by == bob
+    assert client.get(f"/comms/moments/{moment.pk}/").status_code == 403
+    comms = login(alice)
+    assert "Visit to the port" in comms.get("/comms/moments/").content.decode()
+    comms.post(f"/comms/moments/{moment.pk}/approve/")
+    moment.refresh_from_db()
+    assert moment.status == MomentStatus.PUBLISHED and moment.published_at
+    assert "Visit to the port" in login(bob).get("/").content.decode()
+
+
+def test_comms_return_with_comment_and_resubmit(login, bob, alice, make_moment):
+    moment = make_moment(status=MomentStatus.SUBMITTED, submitted_by=bob)
+    comms = login(alice)
+    assert comms.post(f"/comms/moments/{moment.pk}/return/", {"comment": ""}).status_code == 400
+    comms.post(f"/comms/moments/{moment.pk}/return/", {"comment": "Please add the date."})
+    moment.refresh_from_db()
+    assert moment.status == MomentStatus.DRAFT and moment.review_comment == "Please add the date."
+    client = login(bob)
+    assert "Please add the date." in client.get("/moments/mine/").content.decode()
+
+
+def test_comms_creates_and_publishes_for_a_team(login, alice, acme, bob, carol):
+    sales = Team.objects.get(org=acme, name="Sales")
+    kind = MomentType.objects.get(org=None, key="event")
+    client = login(alice)
+    response = client.post(
+        "/comms/moments/new/",
+        {
+            "type": kind.pk,
+            "title": "Sales summit",
+            "what_happened": "Come and meet us.",
+            "happened_on": "2026-12-01",
+            "audience_teams": [sales.pk],
+            "publish": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    moment = Moment.objects.get(title="Sales summit")
+    assert moment.status == MomentStatus.PUBLISHED
+    assert "Sales summit" in login(carol).get("/").content.decode()
+    assert "Sales summit" not in login(bob).get("/").content.decode()
+
+
+def test_comms_form_errors_are_field_level(login, alice):
+    response = login(alice).post(
+        "/comms/moments/new/",
+        {
+            "title": "",
+            "what_happened": "x",
+            "audience_everyone": "",
+            "client_may_be_named": "on",
+            "shareable_from": "2026-12-02T10:00",
+            "shareable_until": "2026-12-01T10:00",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"title", "type", "audience_teams", "client_name", "shareable_until"} <= set(errors)
+
+
+def test_employee_cannot_reach_comms_pages(login, bob):
+    client = login(bob)
+    for url in (
+        "/comms/moments/",
+        "/comms/moments/new/",
+        "/comms/people/",
+        "/comms/people/import/",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_switching_organisation(login, bob, other_org, make_moment):
+    from zichtbaar.orgs.services import PersonData, upsert_person
+
+    upsert_person(other_org, PersonData(email=bob.email, name=bob.name))
+    theirs = make_moment(org=other_org, title="Other's news")
+    client = login(bob)
+    assert "Other's news" not in client.get("/").content.decode()
+    response = client.post("/switch/", {"org": other_org.pk, "next": "https://evil.test/"})
+    assert response["Location"] == "/"
+    assert client.get(f"/moments/{theirs.pk}/").status_code == 200

@@ -1,0 +1,74 @@
+"""Every URL that names an object answers 404 when the object belongs to another organisation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from zichtbaar.moments.models import MomentStatus
+from zichtbaar.orgs.models import Invitation
+
+
+def _patterns(resolver: URLResolver, prefix: str = ""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern) in ("admin/", "accounts/", "i18n/"):
+                continue  # Django's and allauth's own, not tenant data
+            yield from _patterns(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+@pytest.fixture
+def foreign(other_org, mallory, make_moment):
+    """Objects of Other BV: a published moment, a submitted one, an accepted invitation."""
+    published = make_moment(org=other_org, title="Theirs")
+    submitted = make_moment(
+        org=other_org, title="Their idea", status=MomentStatus.SUBMITTED, submitted_by=mallory
+    )
+    invitation = Invitation.objects.create(
+        org=other_org, email="x@other.test", accepted_at="2026-01-01T00:00Z"
+    )
+    return {"published": published, "submitted": submitted, "invitation": invitation}
+
+
+def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, foreign):
+    moment_ids = [foreign["published"].pk, foreign["submitted"].pk]
+    values = {
+        "moment_id": moment_ids,
+        "action": ["publish", "approve", "archive", "return"],
+        "token": [foreign["invitation"].token, "unknown-token"],
+        "code": ["unknown-code"],
+        "step": [4],
+    }
+    checked = 0
+    for route, pattern in _patterns(get_resolver()):
+        names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        if not names:
+            continue
+        assert set(names) <= set(values), f"{route}: add its parameters to this test"
+        combos = [{}]
+        for name in names:
+            combos = [dict(c, **{name: v}) for c in combos for v in values[name]]
+        for kwargs in combos:
+            url = "/" + route
+            for name, value in kwargs.items():
+                url = re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
+            # bob is an employee, alice is comms: both of Acme, neither may see Other BV's data.
+            for user in (bob, alice):
+                client = login(user)
+                for method in ("get", "post"):
+                    status = getattr(client, method)(url).status_code
+                    # An employee is stopped earlier on comms pages, by the role check.
+                    allowed = (
+                        (403, 404, 405)
+                        if user == bob and route.startswith("comms/")
+                        else (404, 405)
+                    )
+                    assert status in allowed, f"{method.upper()} {url} as {user}: {status}"
+                    checked += 1
+    assert checked >= 40
+    foreign["submitted"].refresh_from_db()
+    assert foreign["submitted"].status == MomentStatus.SUBMITTED
