@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from zichtbaar.compose.suggestions import TemplateWriter, DraftContext, load_drafts  # noqa: I001
 
 CONTEXTS = 2000
-RUNS = 3
+RUNS = 5
 TYPES = [
     "project_delivery",
     "client_visit",
@@ -34,13 +34,19 @@ STORIES = [
     "",
     "Na acht maanden bouwen staat het nieuwe planningssysteem live. Planners zijn er blij mee.",
     "After eight months of building, the new planning system is live.\n\nPlanners love it. 🎉",
-    "Een lange beschrijving van wat er allemaal gebeurde in het project, met café-bezoekjes. " * 120,
+    "Een lange beschrijving van wat er allemaal gebeurde in het project, met café-bezoekjes. "
+    * 120,
 ]
 WHO = ["", "het platformteam", "Anna, Bram en Chris", "the design team"]
 WHAT = ["", "een planningssysteem dat roosters automatisch opstelt", "a faster checkout"]
 WHERE = ["", "Utrecht", "bij de klant in Zwolle", "at our office in Leeds"]
 ROLES = ["", "data engineer", "engineer", "UX designer", "consultant"]
-EXPERTISE = [(), ("data",), ("cloud computing", "security"), ("Data", "data", "AI", "machine-learning")]
+EXPERTISE = [
+    (),
+    ("data",),
+    ("cloud computing", "security"),
+    ("Data", "data", "AI", "machine-learning"),
+]
 
 
 def build_contexts(n: int) -> list[DraftContext]:
@@ -57,7 +63,7 @@ def build_contexts(n: int) -> list[DraftContext]:
                 facts_where=WHERE[(i // 3) % len(WHERE)],
                 client_name="Zorggroep Horizon" if i % 5 else "",
                 client_may_be_named=bool(i % 2),
-                link="https://zichtbaar.example/l/%06d" % i if i % 9 else "",
+                link=f"https://zichtbaar.example/l/{i:06d}" if i % 9 else "",
                 person_id=i,
                 person_first_name="Sam",
                 job_title=ROLES[i % len(ROLES)],

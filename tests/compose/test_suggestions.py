@@ -572,7 +572,9 @@ text_field = st.text(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     moment_id=st.integers(min_value=0, max_value=10**9),
     person_id=st.integers(min_value=0, max_value=10**9),
@@ -606,23 +608,10 @@ def test_invariants_hold_for_any_text(**fields):
     inputs = "".join(str(v) for v in fields.values())
     if "{" not in inputs and "}" not in inputs:
         assert all("{" not in d.text and "}" not in d.text for d in drafts)
-    client = " ".join(ctx.client_name.split())
-    if not ctx.client_may_be_named and client and re.search(r"\w{4,}", client):
-        other = " ".join(
-            [
-                ctx.title,
-                ctx.what_happened,
-                ctx.facts_who,
-                ctx.facts_what,
-                ctx.facts_where,
-                ctx.job_title,
-                ctx.team_name,
-                ctx.org_name,
-                *ctx.expertise,
-            ]
-        )
-        if client not in " ".join(other.split()):
-            assert all(client not in d.text for d in drafts)
+    if not ctx.client_may_be_named:
+        # The client's name has no influence at all on the drafts when it may not be named.
+        assert suggest(replace(ctx, client_name="")) == drafts
+        assert suggest(replace(ctx, client_name="Geheime Klant BV")) == drafts
     assert suggest(ctx) == drafts
 
 

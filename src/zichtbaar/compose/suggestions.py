@@ -498,8 +498,8 @@ def _configured_writer_path() -> str:
             value = getattr(settings, "ZICHTBAAR_WRITER", "")
             if value:
                 return str(value)
-    except Exception:  # noqa: BLE001 - Django absent or settings not importable: use the env
-        pass
+    except Exception:  # Django absent or its settings not importable: use the environment
+        logger.debug("No Django settings for ZICHTBAAR_WRITER", exc_info=True)
     return os.environ.get("ZICHTBAAR_WRITER", "")
 
 

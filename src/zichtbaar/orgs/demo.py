@@ -1495,6 +1495,7 @@ def load_demo(
     for index in by_remainder[: target - sum(counts)]:
         counts[index] += 1
 
+    bot_agent = {agent: is_bot(agent) for agent in HUMAN_AGENTS + BOT_AGENTS}
     batch: list[Click] = []
     written = 0
     for (_person, _spec, share), count in zip(share_rows, counts, strict=True):
@@ -1516,7 +1517,7 @@ def load_demo(
                     link_id=share.link_id,
                     at=at,
                     visitor=visitor_hash(address, agent, timezone.localdate(at)),
-                    is_bot=is_bot(agent),
+                    is_bot=bot_agent[agent],
                 )
             )
             if len(batch) >= CLICK_BATCH:
