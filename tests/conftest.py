@@ -114,3 +114,18 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server on a free port; Django sends to it over a socket."""
+    from tests import smtp
+
+    controller, inbox = smtp.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()

@@ -674,3 +674,29 @@ def test_a_value_starting_a_sentence_gets_a_capital():
     assert not any(re.search(r"[.?!] medior", t) for t in texts)
     assert any("Medior data engineer" in t for t in texts)
     assert any(": medior data engineer" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("team", "lang", "expected"),
+    [
+        ("the Web team", "en", "on the Web team"),
+        ("Team Platform", "en", "on the Platform team"),
+        ("Platform", "nl", "in team Platform"),
+        ("het team Data", "nl", "in team Data"),
+    ],
+)
+def test_team_name_reads_naturally(team, lang, expected):
+    texts = " ".join(
+        d.text
+        for p in range(1, 8)
+        for d in suggest(ctx_for(lang, False, person_id=p, team_name=team), 5)
+    )
+    assert expected in texts
+    assert "the the" not in texts and "team team" not in texts.lower() and "team Team" not in texts
+
+
+def test_a_team_called_team_is_left_out():
+    texts = " ".join(
+        d.text for p in range(1, 8) for d in suggest(english_ctx(person_id=p, team_name="Team"), 5)
+    )
+    assert "team team" not in texts.lower()

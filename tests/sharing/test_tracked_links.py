@@ -61,6 +61,12 @@ BOTS = [
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The persona fixtures set a password; the real hasher costs a second per person.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield

@@ -274,10 +274,11 @@ def _at_where(where: str, language: str) -> str:
 
 
 def _team(team: str, language: str) -> str:
-    prefix = r"^(het\s+)?team\s+" if language == "nl" else r"^(the\s+)?team\s+"
-    stripped = re.sub(prefix, "", team, flags=re.IGNORECASE)
+    """The bare team name: "Team Platform" / "the Web team" -> "Platform" / "Web"."""
+    article = r"het|de" if language == "nl" else r"the|our"
+    stripped = re.sub(rf"^(({article})\s+)?(team\s+)?", "", team, flags=re.IGNORECASE)
     stripped = re.sub(r"\s+team$", "", stripped, flags=re.IGNORECASE)
-    return stripped if _meaningful(stripped) else ""
+    return stripped if _meaningful(stripped) and stripped.casefold() != "team" else ""
 
 
 def _with_article(role: str) -> str:

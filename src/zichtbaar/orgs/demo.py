@@ -1226,10 +1226,9 @@ def _share_time(rng: random.Random, start: datetime, end: datetime) -> datetime:
     span = (end - start).total_seconds()
     if span <= 0:
         return start
-    if rng.random() < 0.8:
-        offset = rng.expovariate(1 / (2.5 * 86400))
-    else:
-        offset = rng.uniform(0, span)
+    # Most shares come in the first days after a moment is out; a few much later.
+    early = rng.random() < 0.8
+    offset = rng.expovariate(1 / (2.5 * 86400)) if early else rng.uniform(0, span)
     moment = start + timedelta(seconds=min(offset, span))
     local = timezone.localtime(moment)
     hour = rng.choices([7, 8, 9, 12, 13, 17, 19, 20, 21], weights=[6, 14, 10, 12, 7, 8, 9, 8, 5])[0]
