@@ -215,3 +215,6 @@ ORGANIC_REACH_RANGE = (
     float(env("ZICHTBAAR_ORGANIC_REACH_HIGH", "0.08")),
 )
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour today
+if TESTING:
+    # Fast hashing keeps the suite quick; production keeps Django's PBKDF2 default.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -83,7 +83,9 @@ def open_in_linkedin(request: HttpRequest, moment_id: int) -> HttpResponse:
     verdict = services.check_post(text, moment=moment, membership=request.membership)  # type: ignore[attr-defined]
     if not form.is_valid() or verdict.blocking:
         return _page(request, moment, form=form, verdict=verdict, status=400)
-    return HttpResponseRedirect(sharing_services.linkedin_composer_url(form.cleaned_data["text"]))
+    # Browsers submit a textarea's line breaks as \r\n; LinkedIn should get plain \n.
+    text = form.cleaned_data["text"].replace("\r\n", "\n")
+    return HttpResponseRedirect(sharing_services.linkedin_composer_url(text))
 
 
 @member_required

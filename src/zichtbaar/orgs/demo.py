@@ -1226,7 +1226,6 @@ def _share_time(rng: random.Random, start: datetime, end: datetime) -> datetime:
     span = (end - start).total_seconds()
     if span <= 0:
         return start
-    # Most shares come in the first days after a moment is out; a few much later.
     early = rng.random() < 0.8
     offset = rng.expovariate(1 / (2.5 * 86400)) if early else rng.uniform(0, span)
     moment = start + timedelta(seconds=min(offset, span))
