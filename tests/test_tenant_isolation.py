@@ -42,6 +42,7 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
         "token": [foreign["invitation"].token, "unknown-token"],
         "code": ["unknown-code"],
         "step": [4],
+        "job_id": [0],
     }
     checked = 0
     for route, pattern in _patterns(get_resolver()):

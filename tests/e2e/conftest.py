@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.conftest import PASSWORD
 
@@ -122,6 +122,22 @@ def _builtin_types(transactional_db: None) -> None:
 @pytest.fixture
 def site(live_server) -> str:  # noqa: ANN001
     return live_server.url
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """A page in a fresh, guarded browser context: one per person in a multi-person story."""
+    contexts: list[BrowserContext] = []
+
+    def make(**context_args: object) -> Page:
+        ctx = guard(browser.new_context(locale="en-GB", **context_args))
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from zichtbaar.orgs.models import Membership, Organisation, Profile, Team
+from zichtbaar.orgs.models import ImportJob, Membership, Organisation, Profile, Team
 
 if TYPE_CHECKING:
     from zichtbaar.orgs.models import User
@@ -49,3 +49,7 @@ def people_of(org: Organisation) -> QuerySet[Membership]:
         .select_related("user", "user__profile", "team")
         .order_by("user__name", "user__email")
     )
+
+
+def recent_imports(org: Organisation) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(org=org).defer("content").order_by("-created_at")[:5]

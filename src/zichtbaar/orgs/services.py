@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from zichtbaar.orgs.middleware import SESSION_ORG_KEY
 from zichtbaar.orgs.models import (
     Barrier,
+    ImportJob,
     Invitation,
     Membership,
     Organisation,
@@ -148,3 +149,14 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str) -> Us
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+def start_import(*, org: Organisation, user: User, filename: str, content: bytes, language: str) -> ImportJob:
+    """Store the uploaded file as a job and run it in the background once the row is committed."""
+    from zichtbaar.orgs.tasks import run_people_import
+
+    job = ImportJob.objects.create(
+        org=org, created_by=user, filename=filename[:200], content=content, language=language[:2]
+    )
+    transaction.on_commit(lambda: run_people_import.enqueue(job.pk))
+    return job

@@ -11,4 +11,5 @@ urlpatterns = [
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("comms/people/", views.people, name="people"),
     path("comms/people/import/", views.import_people, name="import_people"),
+    path("comms/people/import/<int:job_id>/", views.import_status, name="import_status"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from zichtbaar.orgs.forms import (
     NetworkForm,
     ProfileForm,
 )
-from zichtbaar.orgs.models import Invitation
+from zichtbaar.orgs.models import ImportJob, Invitation
 
 ONBOARDING_STEPS = {1: LanguageForm, 2: NetworkForm, 3: BarrierForm}
 
@@ -120,30 +121,26 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @comms_required
 def import_people(request: HttpRequest) -> HttpResponse:
-    from zichtbaar.orgs.importing import import_people as run_import
-
+    """Upload a CSV; the import runs in the background and the next page shows its status."""
     org = request.org  # type: ignore[attr-defined]
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        report = run_import(org, form.cleaned_data["file"].read())
-        if report.ok:
-            messages.success(
-                request,
-                _("Imported %(n)d people: %(created)d new, %(updated)d updated.")
-                % {
-                    "n": report.created + report.updated,
-                    "created": report.created,
-                    "updated": report.updated,
-                },
-            )
-            return redirect("orgs:people")
-    return render(
-        request,
-        "orgs/import.html",
-        {"form": form, "report": report},
-        status=400 if (form.errors or (report and not report.ok)) else 200,
-    )
+        upload = form.cleaned_data["file"]
+        job = services.start_import(
+            org=org, user=request.user, filename=upload.name, content=upload.read(),  # type: ignore[arg-type]
+            language=translation.get_language() or org.default_language,
+        )
+        return redirect("orgs:import_status", job_id=job.pk)
+    return render(request, "orgs/import.html", {
+        "form": form, "recent": selectors.recent_imports(org),
+    }, status=400 if form.errors else 200)
+
+
+@comms_required
+def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=job_id, org=request.org)  # type: ignore[attr-defined]
+    template = "orgs/_import_status.html" if request.headers.get("HX-Request") else "orgs/import_status.html"
+    return render(request, template, {"job": job})
 
 
 @require_POST
