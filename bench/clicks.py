@@ -9,6 +9,8 @@ checks that every link request left exactly one Click row, and that SQLite runs 
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import http.client
 import os
 import shutil
@@ -24,17 +26,38 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ARGS = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ARGS.add_argument(
+    "--sqlite-conn-max-age",
+    type=int,
+    default=None,
+    metavar="SECONDS",
+    help="override CONN_MAX_AGE for the served app (default: the product's setting)",
+)
+OPTIONS = ARGS.parse_args()
 REQUESTS_PER_ENDPOINT = int(os.environ.get("BENCH_REQUESTS", "3000"))
 ROUNDS = 6
 CONCURRENCY = 8
 WORKERS = 2
 GOAL = 0.8
 
+SRC = Path(__file__).resolve().parent.parent / "src"
 TMP = Path(tempfile.mkdtemp(prefix="zichtbaar-bench-"))
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 # Bench-only settings and URLs, importable by the gunicorn workers through PYTHONPATH.
 (TMP / "bench_settings.py").write_text(
-    "from zichtbaar.settings import *  # noqa: F403\nROOT_URLCONF = 'bench_urls'\n"
+    textwrap.dedent(
+        """
+        import os
+
+        from zichtbaar.settings import *  # noqa: F403
+
+        ROOT_URLCONF = "bench_urls"
+        # Only with --sqlite-conn-max-age: what persistent connections would change.
+        if os.environ.get("BENCH_CONN_MAX_AGE"):
+            DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])  # noqa: F405
+        """
+    )
 )
 (TMP / "bench_urls.py").write_text(
     textwrap.dedent(
@@ -57,14 +80,18 @@ ENV = {
     "DEBUG": "0",
     "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
     "DJANGO_SETTINGS_MODULE": "bench_settings",
-    "PYTHONPATH": os.pathsep.join(filter(None, [str(TMP), os.environ.get("PYTHONPATH", "")])),
+    "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(TMP), str(SRC), os.environ.get("PYTHONPATH", "")])
+    ),
     "LOG_LEVEL": "ERROR",
 }
+if OPTIONS.sqlite_conn_max_age is not None:
+    ENV["BENCH_CONN_MAX_AGE"] = str(OPTIONS.sqlite_conn_max_age)
 ENV.pop("DATABASE_URL", None)  # always the throwaway SQLite database
 ENV.pop("REDIS_URL", None)
 os.environ.clear()
 os.environ.update(ENV)
-sys.path.insert(0, str(TMP))
+sys.path[:0] = [str(TMP), str(SRC)]
 
 import django
 
@@ -171,9 +198,17 @@ def main() -> int:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "--workers", str(WORKERS), "--worker-class", "sync",
-            "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-            "--chdir", str(TMP), "zichtbaar.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(TMP),
+            "zichtbaar.wsgi:application",
         ],
         env=ENV,
         start_new_session=True,
@@ -207,7 +242,12 @@ def main() -> int:
     clicks = Click.objects.count()
     expected = results["link"]["requests"] + warmup_clicks
     print(f"SQLite journal_mode: {journal_mode}")
-    print(f"gunicorn: {WORKERS} sync workers; client: {CONCURRENCY} threads, {ROUNDS} alternating rounds")
+    from django.conf import settings
+
+    print(f"CONN_MAX_AGE (served app): {settings.DATABASES['default']['CONN_MAX_AGE']}")
+    print(
+        f"gunicorn: {WORKERS} sync workers; client: {CONCURRENCY} threads, {ROUNDS} alternating rounds"
+    )
     rps = {}
     for name, r in results.items():
         rps[name] = r["requests"] / r["elapsed"]
@@ -234,4 +274,3 @@ if __name__ == "__main__":
         sys.exit(main())
     finally:
         connection.close()
-        shutil.rmtree(TMP, ignore_errors=True)

@@ -43,8 +43,14 @@ FAKE_PAGES = {
 }
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 # An ordinary desktop browser, for requests that must count as a person (HeadlessChrome is a bot).
@@ -66,8 +72,12 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("Debian's chromium is not installed")
-    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS,
-            "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +94,11 @@ def _guard(route: Route) -> None:
             response = route.fetch(max_redirects=0)
             location = response.headers.get("location", "")
             if 300 <= response.status < 400 and urlsplit(location).hostname not in LOCAL_HOSTS:
-                route.fulfill(status=200, content_type="text/html; charset=utf-8",
-                              body=f"<script>location.replace({json.dumps(location)})</script>")
+                route.fulfill(
+                    status=200,
+                    content_type="text/html; charset=utf-8",
+                    body=f"<script>location.replace({json.dumps(location)})</script>",
+                )
                 return
             route.fulfill(response=response)
             return
@@ -159,7 +172,7 @@ def sign_in(site: str) -> Callable[[Page, str], None]:
 def screenshot(request: pytest.FixtureRequest) -> Iterator[Callable[[Page, str], Path]]:
     """Keep screenshots as test artefacts: test-artifacts/screenshots/<test-name>-<step>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    name = re.sub(r"[^\w.-]+", "_", request.node.originalname)
 
     def take(page: Page, step: str) -> Path:
         path = SCREENSHOTS / f"{name}-{step}.png"

@@ -8,11 +8,14 @@ from playwright.sync_api import expect
 
 
 def _card(page, title):  # noqa: ANN001, ANN202
-    return page.locator("article.moment").filter(has=page.get_by_role("link", name=title, exact=True))
+    return page.locator("article.moment").filter(
+        has=page.get_by_role("link", name=title, exact=True)
+    )
 
 
-def test_comms_publishes_a_moment_for_sales_only(alice, bob, carol, make_moment, site, new_page, sign_in,
-                                                 screenshot):
+def test_comms_publishes_a_moment_for_sales_only(
+    alice, bob, carol, make_moment, site, new_page, sign_in, screenshot
+):
     from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 
     for_everyone = make_moment(title="Our yearly hackathon")
@@ -59,7 +62,9 @@ def test_comms_publishes_a_moment_for_sales_only(alice, bob, carol, make_moment,
     assert response is not None and response.status == 404
 
 
-def test_a_colleagues_suggestion_is_approved_and_reaches_home(alice, bob, site, new_page, sign_in, screenshot):
+def test_a_colleagues_suggestion_is_approved_and_reaches_home(
+    alice, bob, site, new_page, sign_in, screenshot
+):
     from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 
     title = "Bob's team rebuilt the build pipeline"
@@ -86,7 +91,9 @@ def test_a_colleagues_suggestion_is_approved_and_reaches_home(alice, bob, site, 
     sign_in(comms, alice.email)
     comms.goto(f"{site}/comms/moments/")
     waiting = comms.locator("section.review")
-    expect(waiting.get_by_role("heading", name="Suggested by colleagues, waiting for you")).to_be_visible()
+    expect(
+        waiting.get_by_role("heading", name="Suggested by colleagues, waiting for you")
+    ).to_be_visible()
     screenshot(comms, "waiting")
     waiting.get_by_role("link", name=title).click()
     expect(comms).to_have_url(f"{site}/comms/moments/{moment.pk}/")

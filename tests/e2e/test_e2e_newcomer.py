@@ -20,7 +20,8 @@ def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     from zichtbaar.sharing.models import Click, Share, TrackedLink
 
     membership, _ = upsert_person(
-        acme, PersonData(email="dana@acme.test", name="Dana Jansen", team="Engineering", language="nl")
+        acme,
+        PersonData(email="dana@acme.test", name="Dana Jansen", team="Engineering", language="nl"),
     )
     dana = membership.user
     dana.set_password(PASSWORD)
@@ -36,7 +37,9 @@ def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     page.locator('button[type="submit"].primary').click()
 
     expect(page).to_have_url(f"{site}/welcome/2/")
-    expect(page.get_by_role("heading", name="Your network is bigger than you think")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Your network is bigger than you think")
+    ).to_be_visible()
     page.get_by_label("How many LinkedIn connections do you have, roughly?").fill("640")
     page.locator('button[type="submit"].primary').click()
 
@@ -72,7 +75,9 @@ def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     angle = second.get_attribute("data-angle")
     second.click()
     expect(page).to_have_url(re.compile(rf"\?angle={angle}$"))
-    expect(page.locator(f'nav.drafts a.tab[data-angle="{angle}"]')).to_have_attribute("aria-current", "true")
+    expect(page.locator(f'nav.drafts a.tab[data-angle="{angle}"]')).to_have_attribute(
+        "aria-current", "true"
+    )
     draft = textarea.input_value()
     assert draft and draft != first_text
     counter = page.locator("[data-count]")
@@ -103,7 +108,9 @@ def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     # Back on Zichtbaar: "I shared it" is unfolded; paste the post's URL and record the share.
     shared = page.locator("details.shared")
     expect(shared).to_have_attribute("open", "")
-    post_url = "https://www.linkedin.com/posts/dana-jansen_library-activity-7000000000000000000-abcd"
+    post_url = (
+        "https://www.linkedin.com/posts/dana-jansen_library-activity-7000000000000000000-abcd"
+    )
     page.get_by_label("Link to your LinkedIn post (optional)").fill(post_url)
     page.get_by_role("button", name="Record my share").click()
     expect(page.get_by_role("status").filter(has_text="Thank you for sharing!")).to_be_visible()

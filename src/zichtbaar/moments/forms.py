@@ -65,7 +65,7 @@ class MomentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.org = org
         self.fields["type"].queryset = MomentType.objects.filter(Q(org=None) | Q(org=org))
-        self.fields["type"].label_from_instance = lambda t: f"{t.icon} {t.name}"
+        self.fields["type"].label_from_instance = lambda t: t.name
         if "audience_teams" in self.fields:
             self.fields["audience_teams"].queryset = Team.objects.filter(org=org)
         for name in ("shareable_from", "shareable_until"):

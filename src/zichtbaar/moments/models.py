@@ -23,7 +23,7 @@ class MomentType(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=80)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    icon = models.CharField(_("icon"), max_length=8, default="•")
+    icon = models.CharField(_("icon"), max_length=20, default="dot")
     angles = models.JSONField(_("default angles"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=100)
 
