@@ -103,6 +103,6 @@ def record_share(request: HttpRequest, moment_id: int) -> HttpResponse:
         angle=form.cleaned_data["angle"],
     )
     messages.success(
-        request, _("Thank you for sharing! Your colleagues' network just got a little bigger.")
+        request, _("Thank you for sharing! A few more people will hear about our work now.")
     )
     return redirect("compose:moment", moment_id=moment.pk)

@@ -128,7 +128,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns: email, name, team, role, language, connections, followers (English or Dutch headers)."
+            "Columns: email, name, team, role, language, connections, followers, job_title (English or Dutch headers)."
         ),
     )
 
