@@ -34,11 +34,12 @@ ARGS.add_argument(
     metavar="SECONDS",
     help="override CONN_MAX_AGE for the served app (default: the product's setting)",
 )
+ARGS.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
 OPTIONS = ARGS.parse_args()
+WORKERS = OPTIONS.workers
 REQUESTS_PER_ENDPOINT = int(os.environ.get("BENCH_REQUESTS", "3000"))
 ROUNDS = 6
 CONCURRENCY = 8
-WORKERS = 2
 GOAL = 0.8
 
 SRC = Path(__file__).resolve().parent.parent / "src"

@@ -5,7 +5,16 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+# Our pages say where you are; these would also be in the language of the anonymous request.
+QUIET_MESSAGES = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):  # type: ignore[no-untyped-def]
+        if message_template in QUIET_MESSAGES:
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People arrive through an invitation (which signs them up itself) or an import.
         return bool(settings.ZICHTBAAR_OPEN_SIGNUP)

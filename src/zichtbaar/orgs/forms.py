@@ -13,7 +13,8 @@ class LanguageForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["language"]
-        widgets = {"language": forms.RadioSelect}
+        # Each language in its own name, so people find theirs whatever is on screen now.
+        widgets = {"language": forms.RadioSelect(choices=[("nl", "Nederlands"), ("en", "English")])}
         labels = {"language": _("Which language do you prefer?")}
 
 
