@@ -39,7 +39,7 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy src
+	DEBUG=true $(BIN)/mypy src
 
 format: install
 	$(BIN)/ruff format .

@@ -173,7 +173,7 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Amsterdam")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 NODE_MODULES = Path(env("ZICHTBAAR_NODE_MODULES", str(Path.cwd() / "node_modules")))
 if (NODE_MODULES / "htmx.org" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"))

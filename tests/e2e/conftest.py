@@ -121,27 +121,14 @@ def context(context: BrowserContext) -> BrowserContext:
     return guard(context)
 
 
-def _restore_migration_data() -> None:
+@pytest.fixture(autouse=True)
+def _keep_migration_data(django_db_serialized_rollback: None, transactional_db: None) -> None:
+    """live_server tests flush the database afterwards, data migrations (the built-in moment
+    types) included. A serialized rollback reloads them at the start of each test, ours and any
+    other transactional test that asks for it."""
     from django.core.cache import cache
 
-    from zichtbaar.moments.services import sync_builtin_types
-
-    sync_builtin_types()
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _builtin_types(transactional_db: None) -> None:
-    """live_server tests flush the database afterwards, data migrations included: restore them."""
-    _restore_migration_data()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _builtin_types_for_later_tests(django_db_blocker) -> Iterator[None]:  # noqa: ANN001
-    """After this module's last flush, put the built-in moment types back for the tests after us."""
-    yield
-    with django_db_blocker.unblock():
-        _restore_migration_data()
+    cache.clear()  # tracked-link destinations are cached; their rows are gone after a flush
 
 
 @pytest.fixture

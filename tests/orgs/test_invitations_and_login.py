@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from zichtbaar.orgs.models import Invitation, Membership, Team
 from tests.smtp import text_of
+from zichtbaar.orgs.models import Invitation, Membership, Team
 
 
 def test_comms_invites_by_email_and_the_person_joins(login, alice, acme, smtp_inbox, client, django_capture_on_commit_callbacks):

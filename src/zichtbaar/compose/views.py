@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,25 +14,26 @@ from zichtbaar.compose.forms import ComposeForm
 from zichtbaar.moments import selectors as moment_selectors
 from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.decorators import member_required
+from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.sharing import selectors as sharing_selectors
 from zichtbaar.sharing import services as sharing_services
 
 
-def _moment_or_404(request: HttpRequest, moment_id: int) -> Moment:
-    moment = moment_selectors.moment_for_person(request.membership, moment_id)  # type: ignore[attr-defined]
+def _moment_or_404(request: TenantRequest, moment_id: int) -> Moment:
+    moment = moment_selectors.moment_for_person(request.membership, moment_id)
     if moment is None:
         raise Http404
     return moment
 
 
 def _page(
-    request: HttpRequest,
+    request: TenantRequest,
     moment: Moment,
     form: ComposeForm | None = None,
     verdict: services.Verdict | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     profile = membership.user.profile
     link = (
         sharing_services.get_or_create_link(moment, membership.user)
@@ -69,18 +70,18 @@ def _page(
 
 
 @member_required
-def moment_page(request: HttpRequest, moment_id: int) -> HttpResponse:
+def moment_page(request: TenantRequest, moment_id: int) -> HttpResponse:
     return _page(request, _moment_or_404(request, moment_id))
 
 
 @member_required
 @require_POST
-def open_in_linkedin(request: HttpRequest, moment_id: int) -> HttpResponse:
+def open_in_linkedin(request: TenantRequest, moment_id: int) -> HttpResponse:
     """Runs the check, then sends the browser to LinkedIn's composer with the edited text."""
     moment = _moment_or_404(request, moment_id)
     form = ComposeForm(request.POST)
     text = request.POST.get("text", "")
-    verdict = services.check_post(text, moment=moment, membership=request.membership)  # type: ignore[attr-defined]
+    verdict = services.check_post(text, moment=moment, membership=request.membership)
     if not form.is_valid() or verdict.blocking:
         return _page(request, moment, form=form, verdict=verdict, status=400)
     # Browsers submit a textarea's line breaks as \r\n; LinkedIn should get plain \n.
@@ -90,7 +91,7 @@ def open_in_linkedin(request: HttpRequest, moment_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def record_share(request: HttpRequest, moment_id: int) -> HttpResponse:
+def record_share(request: TenantRequest, moment_id: int) -> HttpResponse:
     moment = _moment_or_404(request, moment_id)
     form = ComposeForm(request.POST)
     if not form.is_valid():
@@ -98,7 +99,7 @@ def record_share(request: HttpRequest, moment_id: int) -> HttpResponse:
     sharing_services.record_share(
         moment=moment,
         user=request.user,
-        text=form.cleaned_data["text"],  # type: ignore[arg-type]
+        text=form.cleaned_data["text"],
         post_url=form.cleaned_data["post_url"],
         angle=form.cleaned_data["angle"],
     )

@@ -64,13 +64,17 @@ class MomentForm(forms.ModelForm):
     def __init__(self, *args: Any, org: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.org = org
-        self.fields["type"].queryset = MomentType.objects.filter(Q(org=None) | Q(org=org))
-        self.fields["type"].label_from_instance = lambda t: t.name
-        if "audience_teams" in self.fields:
-            self.fields["audience_teams"].queryset = Team.objects.filter(org=org)
+        kind = self.fields["type"]
+        assert isinstance(kind, forms.ModelChoiceField)
+        kind.queryset = MomentType.objects.filter(Q(org=None) | Q(org=org))
+        kind.label_from_instance = lambda t: t.name  # type: ignore[method-assign,assignment]
+        teams = self.fields.get("audience_teams")
+        if isinstance(teams, forms.ModelMultipleChoiceField):
+            teams.queryset = Team.objects.filter(org=org)
         for name in ("shareable_from", "shareable_until"):
-            if name in self.fields:
-                self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            field = self.fields.get(name)
+            if isinstance(field, forms.DateTimeField):
+                field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
@@ -81,7 +85,7 @@ class MomentForm(forms.ModelForm):
         return image
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("shareable_from"), data.get("shareable_until")
         if start and end and end <= start:
             self.add_error("shareable_until", _("This must be later than 'shareable from'."))

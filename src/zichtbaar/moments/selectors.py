@@ -40,7 +40,7 @@ def moments_for(membership: Membership) -> QuerySet[Moment]:
     now = timezone.now()
     team_id = membership.team_id
     audience = Q(audience_everyone=True)
-    mine = Value(0)
+    mine: Value | Case = Value(0)
     if team_id is not None:
         in_team = Moment.audience_teams.through.objects.filter(
             moment_id=OuterRef("pk"), team_id=team_id
@@ -59,7 +59,7 @@ def moments_for(membership: Membership) -> QuerySet[Moment]:
             ),
         )
     )
-    return _with_share_counts(qs).order_by("-for_my_team", "-happened_on", "-id")
+    return _with_share_counts(qs).order_by("-for_my_team", "-happened_on", "-id")  # type: ignore[misc]
 
 
 def moment_for_person(membership: Membership, moment_id: int) -> Moment | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from zichtbaar.moments import selectors, services
 from zichtbaar.moments.forms import EmployeeMomentForm, MomentForm, ReturnForm
 from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.orgs.decorators import comms_required, member_required
+from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.orgs.models import Barrier
 from zichtbaar.sharing import services as sharing_services
 
@@ -21,15 +22,15 @@ FEATURED = 2
 
 
 @member_required
-def home(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def home(request: TenantRequest) -> HttpResponse:
+    membership = request.membership
     profile = membership.user.profile
     if profile.onboarded_at is None:
         return redirect("orgs:onboarding", step=1)
     moments = list(selectors.moments_for(membership)[:60])
     featured = []
     if profile.barrier in ("", Barrier.RELEVANCE, Barrier.NONE):
-        for moment in [m for m in moments if not m.is_embargoed and not m.i_shared][:FEATURED]:
+        for moment in [m for m in moments if not m.is_embargoed and not getattr(m, "i_shared", False)][:FEATURED]:
             link = (
                 sharing_services.get_or_create_link(moment, membership.user)
                 if profile.consent_tracking
@@ -54,13 +55,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def submit_moment(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def submit_moment(request: TenantRequest) -> HttpResponse:
+    membership = request.membership
     form = EmployeeMomentForm(request.POST or None, request.FILES or None, org=membership.org)
     if request.method == "POST" and form.is_valid():
         services.create_moment(
             org=membership.org, author=request.user, data=form.moment_data(), submit=True
-        )  # type: ignore[arg-type]
+        )
         messages.success(
             request, _("Thank you! Communications will look at your moment and publish it.")
         )
@@ -71,16 +72,16 @@ def submit_moment(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def my_submissions(request: HttpRequest) -> HttpResponse:
+def my_submissions(request: TenantRequest) -> HttpResponse:
     return render(
         request, "moments/mine.html", {"moments": selectors.submitted_by(request.membership)}
-    )  # type: ignore[attr-defined]
+    )
 
 
 @member_required
-def edit_submission(request: HttpRequest, moment_id: int) -> HttpResponse:
+def edit_submission(request: TenantRequest, moment_id: int) -> HttpResponse:
     """The submitter edits a moment comms returned, and sends it again."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     moment = get_object_or_404(
         Moment,
         pk=moment_id,
@@ -108,8 +109,8 @@ def edit_submission(request: HttpRequest, moment_id: int) -> HttpResponse:
 
 
 @comms_required
-def comms_list(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def comms_list(request: TenantRequest) -> HttpResponse:
+    org = request.org
     status = request.GET.get("status") or None
     if status not in (None, *MomentStatus.values):
         status = None
@@ -129,15 +130,15 @@ def comms_list(request: HttpRequest) -> HttpResponse:
 
 
 @comms_required
-def comms_edit(request: HttpRequest, moment_id: int | None = None) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def comms_edit(request: TenantRequest, moment_id: int | None = None) -> HttpResponse:
+    org = request.org
     moment = get_object_or_404(Moment, pk=moment_id, org=org) if moment_id else None
     form = MomentForm(request.POST or None, request.FILES or None, instance=moment, org=org)
     if request.method == "POST" and form.is_valid():
         if moment is None:
             moment = services.create_moment(
                 org=org, author=request.user, data=form.moment_data(), teams=form.teams()
-            )  # type: ignore[arg-type]
+            )
         else:
             services.update_moment(moment, form.moment_data(), teams=form.teams())
         if "publish" in request.POST and moment.status != MomentStatus.PUBLISHED:
@@ -155,10 +156,10 @@ def comms_edit(request: HttpRequest, moment_id: int | None = None) -> HttpRespon
 
 
 @comms_required
-def comms_detail(request: HttpRequest, moment_id: int) -> HttpResponse:
+def comms_detail(request: TenantRequest, moment_id: int) -> HttpResponse:
     moment = get_object_or_404(
         selectors.moments_for_comms(request.org.pk),
-        pk=moment_id,  # type: ignore[attr-defined]
+        pk=moment_id,
     )
     return render(
         request,
@@ -173,8 +174,8 @@ def comms_detail(request: HttpRequest, moment_id: int) -> HttpResponse:
 
 @comms_required
 @require_POST
-def comms_action(request: HttpRequest, moment_id: int, action: str) -> HttpResponse:
-    moment = get_object_or_404(Moment, pk=moment_id, org=request.org)  # type: ignore[attr-defined]
+def comms_action(request: TenantRequest, moment_id: int, action: str) -> HttpResponse:
+    moment = get_object_or_404(Moment, pk=moment_id, org=request.org)
     try:
         if action == "publish":
             services.publish(moment)

@@ -4,7 +4,6 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
-
 # Our pages say where you are; these would also be in the language of the anonymous request.
 QUIET_MESSAGES = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
 

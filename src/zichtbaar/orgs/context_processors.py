@@ -8,7 +8,7 @@ from zichtbaar.orgs import selectors
 def tenant(request: HttpRequest) -> dict[str, object]:
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
-    other_orgs = []
+    other_orgs: object = []
     if membership is not None and user is not None:
         # Lazy: only evaluated by the menu when the person belongs to more than one.
         other_orgs = selectors.memberships_of(user).exclude(pk=membership.pk)

@@ -1516,7 +1516,7 @@ def load_demo(
                 visitors.append((address, agent))
             batch.append(
                 Click(
-                    link_id=share.link_id,
+                    link_id=share.link_id or 0,  # always set for demo shares
                     at=at,
                     visitor=visitor_hash(address, agent, timezone.localdate(at)),
                     is_bot=bot_agent[agent],

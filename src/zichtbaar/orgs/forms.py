@@ -91,8 +91,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["expertise_text"].initial = ", ".join(self.instance.expertise or [])
-        self.fields["barrier"].choices = Barrier.choices
-        self.fields["barrier"].required = True
+        barrier = self.fields["barrier"]
+        assert isinstance(barrier, forms.ChoiceField)
+        barrier.choices = Barrier.choices  # the model field also allows "not answered yet"
+        barrier.required = True
 
     def clean_expertise_text(self) -> list[str]:
         tags = [t.strip() for t in self.cleaned_data["expertise_text"].split(",") if t.strip()]
@@ -110,7 +112,9 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, org: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(org=org)
+        team = self.fields["team"]
+        assert isinstance(team, forms.ModelChoiceField)
+        team.queryset = Team.objects.filter(org=org)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -106,7 +106,7 @@ def complete_onboarding(profile: Profile) -> None:
 
 def switch_org(request: HttpRequest, org_id: int) -> bool:
     """Make another of the person's organisations the current one (only their own)."""
-    if not Membership.objects.filter(user=request.user, org_id=org_id, is_active=True).exists():
+    if not Membership.objects.filter(user_id=request.user.pk or 0, org_id=org_id, is_active=True).exists():
         return False
     request.session[SESSION_ORG_KEY] = org_id
     return True

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,16 +22,17 @@ from zichtbaar.orgs.forms import (
     NetworkForm,
     ProfileForm,
 )
+from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.orgs.models import ImportJob, Invitation
 
 ONBOARDING_STEPS = {1: LanguageForm, 2: NetworkForm, 3: BarrierForm}
 
 
 @member_required
-def onboarding(request: HttpRequest, step: int) -> HttpResponse:
+def onboarding(request: TenantRequest, step: int) -> HttpResponse:
     if step not in ONBOARDING_STEPS:
         raise Http404
-    profile = selectors.profile_for(request.user)  # type: ignore[arg-type]
+    profile = selectors.profile_for(request.user)
     form = ONBOARDING_STEPS[step](request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -52,8 +53,8 @@ def onboarding(request: HttpRequest, step: int) -> HttpResponse:
 
 
 @member_required
-def profile(request: HttpRequest) -> HttpResponse:
-    profile = selectors.profile_for(request.user)  # type: ignore[arg-type]
+def profile(request: TenantRequest) -> HttpResponse:
+    profile = selectors.profile_for(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -64,7 +65,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def switch_org(request: HttpRequest) -> HttpResponse:
+def switch_org(request: TenantRequest) -> HttpResponse:
     try:
         org_id = int(request.POST.get("org", ""))
     except ValueError as exc:
@@ -96,11 +97,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @comms_required
-def people(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def people(request: TenantRequest) -> HttpResponse:
+    org = request.org
     invite_form = InviteForm(request.POST or None, org=org)
     if request.method == "POST" and invite_form.is_valid():
-        services.invite(org=org, invited_by=request.user, **invite_form.cleaned_data)  # type: ignore[arg-type]
+        services.invite(org=org, invited_by=request.user, **invite_form.cleaned_data)
         messages.success(
             request,
             _("Invitation sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]},
@@ -120,26 +121,39 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @comms_required
-def import_people(request: HttpRequest) -> HttpResponse:
+def import_people(request: TenantRequest) -> HttpResponse:
     """Upload a CSV; the import runs in the background and the next page shows its status."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = services.start_import(
-            org=org, user=request.user, filename=upload.name, content=upload.read(),  # type: ignore[arg-type]
+            org=org,
+            user=request.user,
+            filename=upload.name,
+            content=upload.read(),
             language=translation.get_language() or org.default_language,
         )
         return redirect("orgs:import_status", job_id=job.pk)
-    return render(request, "orgs/import.html", {
-        "form": form, "recent": selectors.recent_imports(org),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "orgs/import.html",
+        {
+            "form": form,
+            "recent": selectors.recent_imports(org),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @comms_required
-def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=job_id, org=request.org)  # type: ignore[attr-defined]
-    template = "orgs/_import_status.html" if request.headers.get("HX-Request") else "orgs/import_status.html"
+def import_status(request: TenantRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=job_id, org=request.org)
+    template = (
+        "orgs/_import_status.html"
+        if request.headers.get("HX-Request")
+        else "orgs/import_status.html"
+    )
     return render(request, template, {"job": job})
 
 
@@ -153,5 +167,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         raise Http404
     if request.user.is_authenticated:
-        services.update_profile(selectors.profile_for(request.user), language=language)  # type: ignore[arg-type]
+        services.update_profile(selectors.profile_for(request.user), language=language)
     return django_set_language(request)

@@ -76,3 +76,6 @@ class Click(models.Model):
     class Meta:
         verbose_name = _("click")
         indexes = [models.Index(fields=["link", "at"])]
+
+    def __str__(self) -> str:
+        return f"click on {self.link_id} at {self.at:%Y-%m-%d %H:%M}"
