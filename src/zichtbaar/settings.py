@@ -104,9 +104,10 @@ TEMPLATES = [
 
 # SQLite (WAL mode) by default; PostgreSQL through DATABASE_URL=postgres://...
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'zichtbaar.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent connections: opening one costs PRAGMAs and, on close, a WAL checkpoint with an
+    # fsync, which would dominate the tracked-link redirect (bench/clicks.py).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"

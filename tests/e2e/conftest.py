@@ -60,11 +60,20 @@ DESKTOP_CHROME = (
 )
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the browser tests e2e and run them last (after pytest-django's own ordering).
+
+    Last, because they flush the database (data migrations included) and because, once
+    Playwright's sync API has started, serialized_rollback no longer restores anything in
+    the tests that rely on it.
+    """
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.e2e)
+    browser_tests = [item for item in items if here in Path(str(item.fspath)).parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.e2e)
+    ids = {id(item) for item in browser_tests}
+    items[:] = [item for item in items if id(item) not in ids] + browser_tests
 
 
 @pytest.fixture(scope="session")
@@ -122,12 +131,17 @@ def context(context: BrowserContext) -> BrowserContext:
 
 
 @pytest.fixture(autouse=True)
-def _keep_migration_data(django_db_serialized_rollback: None, transactional_db: None) -> None:
-    """live_server tests flush the database afterwards, data migrations (the built-in moment
-    types) included. A serialized rollback reloads them at the start of each test, ours and any
-    other transactional test that asks for it."""
+def _builtin_types(transactional_db: None) -> None:
+    """live_server tests flush the database afterwards, data migrations included: restore them.
+
+    (serialized_rollback can't do it here: once Playwright's sync API runs, Django hands the
+    test a new connection wrapper, without the serialized contents.)
+    """
     from django.core.cache import cache
 
+    from zichtbaar.moments.services import sync_builtin_types
+
+    sync_builtin_types()
     cache.clear()  # tracked-link destinations are cached; their rows are gone after a flush
 
 
@@ -160,7 +174,9 @@ def sign_in(site: str) -> Callable[[Page, str], None]:
         page.goto(f"{site}/accounts/login/")
         page.locator('input[name="login"]').fill(email)
         page.locator('input[name="password"]').fill(password)
-        page.locator('input[name="password"]').press("Enter")
+        page.locator("main form").get_by_role(
+            "button", name=re.compile("sign in|inloggen|aanmelden", re.I)
+        ).click()
         page.wait_for_load_state()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 

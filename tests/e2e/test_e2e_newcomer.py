@@ -32,11 +32,14 @@ def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     # Login through the real form; a newcomer is taken to the onboarding.
     sign_in(page, "dana@acme.test")
     expect(page).to_have_url(f"{site}/welcome/1/")
-    expect(page.get_by_text("Step 1 of 3")).to_be_visible()
+    # Imported as Dutch, so the first screen is in Dutch; she picks English.
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.get_by_text("Stap 1 van 3")).to_be_visible()
     page.locator('input[name="language"][value="en"]').check()
     page.locator('button[type="submit"].primary').click()
 
     expect(page).to_have_url(f"{site}/welcome/2/")
+    expect(page.get_by_text("Step 2 of 3")).to_be_visible()
     expect(
         page.get_by_role("heading", name="Your network is bigger than you think")
     ).to_be_visible()

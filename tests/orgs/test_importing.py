@@ -278,9 +278,11 @@ def test_command_dry_run(acme, csv_file):
     assert not User.objects.filter(email="ann@acme.test").exists()
 
 
-def test_command_failure_prints_every_error_and_changes_nothing(acme, bob, csv_file, capsys):
+def test_command_failure_prints_every_error_and_changes_nothing(acme, bob, csv_file, capsys, monkeypatch):
     path = csv_file("email,role\nann@acme.test,comms\nwrong,employee\nbob@acme.test,boss\n")
     before = counts()
+    # run_from_argv closes every connection on exit; the test's transaction must survive it.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
 
     with pytest.raises(SystemExit) as exit_info:
         execute_from_command_line(
@@ -324,8 +326,9 @@ def test_command_does_not_create_the_org_when_the_file_is_bad(db, csv_file):
     assert not Organisation.objects.exists()
 
 
-def test_command_reports_in_dutch(acme, csv_file, capsys):
+def test_command_reports_in_dutch(acme, csv_file, capsys, monkeypatch):
     path = csv_file("e-mailadres;rol\nann@acme.test;medewerker\nfout;medewerker\n")
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
 
     with pytest.raises(SystemExit) as exit_info:
         execute_from_command_line(

@@ -61,12 +61,6 @@ BOTS = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The persona fixtures set a password; the real hasher costs a second per person.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield
@@ -315,7 +309,7 @@ def test_a_cached_link_needs_only_the_insert(client, link, django_assert_num_que
     assert Click.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_deleted_link_is_404_even_while_cached(client, make_moment, bob):
     link = get_or_create_link(make_moment(), bob)
     assert follow(client, link).status_code == 302
@@ -327,7 +321,7 @@ def test_a_deleted_link_is_404_even_while_cached(client, make_moment, bob):
 # --- a burst of concurrent clicks ---------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_burst_of_concurrent_clicks_is_recorded_completely(live_server, make_moment, bob):
     link = get_or_create_link(make_moment(), bob)
     host, port = urlsplit(live_server.url).netloc.split(":")
