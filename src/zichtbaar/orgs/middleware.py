@@ -19,9 +19,6 @@ class TenantMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
         request.org = None  # type: ignore[attr-defined]
-        # The tracked-link redirect is public and hot: it needs neither tenant nor language.
-        if request.path_info.startswith("/l/"):
-            return self.get_response(request)
         user = request.user
         if user.is_authenticated:
             membership = selectors.current_membership(user, request.session.get(SESSION_ORG_KEY))

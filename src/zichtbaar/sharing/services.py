@@ -10,7 +10,7 @@ from datetime import date, datetime
 from urllib.parse import quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, IntegrityError, transaction
 from django.utils import timezone
 
 from zichtbaar.moments.models import Moment
@@ -143,11 +143,17 @@ def record_click(
     person's browser makes (HEAD), whatever their user agent says.
     """
     at = at or timezone.now()
-    click = Click(
-        link_id=link_id,
-        at=at,
-        visitor=visitor_hash(address, user_agent, timezone.localdate(at)),
-        is_bot=automated or is_bot(user_agent),
-    )
-    click.save(force_insert=True)
-    return click
+    visitor = visitor_hash(address, user_agent, timezone.localdate(at))
+    flagged = automated or is_bot(user_agent)
+    # One plain INSERT: the ORM's model machinery doubled the cost of the redirect (bench/clicks.py).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_CLICK,
+            [link_id, connection.ops.adapt_datetimefield_value(at), visitor, flagged],
+        )
+    return Click(link_id=link_id, at=at, visitor=visitor, is_bot=flagged)
+
+
+_INSERT_CLICK = (
+    f"INSERT INTO {Click._meta.db_table} (link_id, at, visitor, is_bot) VALUES (%s, %s, %s, %s)"  # noqa: S608
+)
