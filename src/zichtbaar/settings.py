@@ -105,7 +105,9 @@ TEMPLATES = [
 
 # SQLite (WAL mode) by default; PostgreSQL through DATABASE_URL=postgres://...
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'zichtbaar.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections: opening one costs PRAGMAs and, on close, a WAL checkpoint with an
     # fsync, which would dominate the tracked-link redirect (bench/clicks.py).

@@ -9,25 +9,42 @@ from zichtbaar.orgs.models import ImportJob, Membership
 
 def _upload(client, text, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post("/comms/people/import/", {"file": SimpleUploadedFile("people.csv", text.encode())})
+        return client.post(
+            "/comms/people/import/", {"file": SimpleUploadedFile("people.csv", text.encode())}
+        )
 
 
-def test_good_file_imports_in_the_background(login, alice, acme, django_capture_on_commit_callbacks):
+def test_good_file_imports_in_the_background(
+    login, alice, acme, django_capture_on_commit_callbacks
+):
     client = login(alice)
-    response = _upload(client, "email,name,team\nx@acme.test,X,Sales\ny@acme.test,Y,Sales\n", django_capture_on_commit_callbacks)
+    response = _upload(
+        client,
+        "email,name,team\nx@acme.test,X,Sales\ny@acme.test,Y,Sales\n",
+        django_capture_on_commit_callbacks,
+    )
     job = ImportJob.objects.get()
     assert response["Location"] == f"/comms/people/import/{job.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert "Imported 2 people" in page
-    assert Membership.objects.filter(org=acme, user__email__in=["x@acme.test", "y@acme.test"]).count() == 2
+    assert (
+        Membership.objects.filter(org=acme, user__email__in=["x@acme.test", "y@acme.test"]).count()
+        == 2
+    )
     job.refresh_from_db()
     assert bytes(job.content) == b""  # the uploaded personal data is not kept
 
 
-def test_bad_file_imports_nothing_and_lists_rows(login, alice, acme, django_capture_on_commit_callbacks):
+def test_bad_file_imports_nothing_and_lists_rows(
+    login, alice, acme, django_capture_on_commit_callbacks
+):
     client = login(alice)
     before = Membership.objects.count()
-    response = _upload(client, "email,name,role\nok@acme.test,Ok,employee\nnot-an-email,Bad,boss\n", django_capture_on_commit_callbacks)
+    response = _upload(
+        client,
+        "email,name,role\nok@acme.test,Ok,employee\nnot-an-email,Bad,boss\n",
+        django_capture_on_commit_callbacks,
+    )
     page = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "Nothing was imported" in page and "Row 3" in page
     assert Membership.objects.count() == before

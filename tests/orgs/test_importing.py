@@ -278,7 +278,9 @@ def test_command_dry_run(acme, csv_file):
     assert not User.objects.filter(email="ann@acme.test").exists()
 
 
-def test_command_failure_prints_every_error_and_changes_nothing(acme, bob, csv_file, capsys, monkeypatch):
+def test_command_failure_prints_every_error_and_changes_nothing(
+    acme, bob, csv_file, capsys, monkeypatch
+):
     path = csv_file("email,role\nann@acme.test,comms\nwrong,employee\nbob@acme.test,boss\n")
     before = counts()
     # run_from_argv closes every connection on exit; the test's transaction must survive it.

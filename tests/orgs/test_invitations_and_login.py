@@ -8,10 +8,15 @@ from tests.smtp import text_of
 from zichtbaar.orgs.models import Invitation, Membership, Team
 
 
-def test_comms_invites_by_email_and_the_person_joins(login, alice, acme, smtp_inbox, client, django_capture_on_commit_callbacks):
+def test_comms_invites_by_email_and_the_person_joins(
+    login, alice, acme, smtp_inbox, client, django_capture_on_commit_callbacks
+):
     sales = Team.objects.create(org=acme, name="Sales")
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(alice).post("/comms/people/", {"email": "New.Person@Acme.test", "role": "employee", "team": sales.pk})
+        response = login(alice).post(
+            "/comms/people/",
+            {"email": "New.Person@Acme.test", "role": "employee", "team": sales.pk},
+        )
     assert response.status_code == 302
     assert len(smtp_inbox.messages) == 1
     msg = smtp_inbox.messages[0]
@@ -25,7 +30,9 @@ def test_comms_invites_by_email_and_the_person_joins(login, alice, acme, smtp_in
     assert page.status_code == 200
     bad = client.post(f"/invite/{url.group(1)}/", {"name": "New Person", "password": "123"})
     assert bad.status_code == 400
-    joined = client.post(f"/invite/{url.group(1)}/", {"name": "New Person", "password": "a-long-enough-passphrase"})
+    joined = client.post(
+        f"/invite/{url.group(1)}/", {"name": "New Person", "password": "a-long-enough-passphrase"}
+    )
     assert joined["Location"] == "/welcome/1/"
     membership = Membership.objects.get(user__email="new.person@acme.test")
     assert (membership.org, membership.team, membership.role) == (acme, sales, "employee")

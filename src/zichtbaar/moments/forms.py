@@ -57,7 +57,9 @@ class MomentForm(forms.ModelForm):
             "what_happened": _("In a few sentences: what happened, and why it matters."),
             "facts_who": _("Who was involved, e.g. 'team Data & AI with the municipality'."),
             "link": _("The page people will be sent to, e.g. the case, vacancy or event page."),
-            "shareable_from": _("Leave empty to allow sharing at once. With a date, the moment is under embargo until then."),
+            "shareable_from": _(
+                "Leave empty to allow sharing at once. With a date, the moment is under embargo until then."
+            ),
             "client_may_be_named": _("Only tick this when the client agreed to be named."),
         }
 

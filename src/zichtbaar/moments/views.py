@@ -30,7 +30,9 @@ def home(request: TenantRequest) -> HttpResponse:
     moments = list(selectors.moments_for(membership)[:60])
     featured = []
     if profile.barrier in ("", Barrier.RELEVANCE, Barrier.NONE):
-        for moment in [m for m in moments if not m.is_embargoed and not getattr(m, "i_shared", False)][:FEATURED]:
+        for moment in [
+            m for m in moments if not m.is_embargoed and not getattr(m, "i_shared", False)
+        ][:FEATURED]:
             link = (
                 sharing_services.get_or_create_link(moment, membership.user)
                 if profile.consent_tracking

@@ -9,7 +9,15 @@ QUIET_MESSAGES = {"account/messages/logged_in.txt", "account/messages/logged_out
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):  # type: ignore[no-untyped-def]
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ):  # type: ignore[no-untyped-def]
         if message_template in QUIET_MESSAGES:
             return
         super().add_message(request, level, message_template, message_context, extra_tags, message)

@@ -106,7 +106,9 @@ def complete_onboarding(profile: Profile) -> None:
 
 def switch_org(request: HttpRequest, org_id: int) -> bool:
     """Make another of the person's organisations the current one (only their own)."""
-    if not Membership.objects.filter(user_id=request.user.pk or 0, org_id=org_id, is_active=True).exists():
+    if not Membership.objects.filter(
+        user_id=request.user.pk or 0, org_id=org_id, is_active=True
+    ).exists():
         return False
     request.session[SESSION_ORG_KEY] = org_id
     return True
@@ -151,7 +153,9 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str) -> Us
     return user
 
 
-def start_import(*, org: Organisation, user: User, filename: str, content: bytes, language: str) -> ImportJob:
+def start_import(
+    *, org: Organisation, user: User, filename: str, content: bytes, language: str
+) -> ImportJob:
     """Store the uploaded file as a job and run it in the background once the row is committed."""
     from zichtbaar.orgs.tasks import run_people_import
 

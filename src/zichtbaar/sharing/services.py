@@ -10,7 +10,7 @@ from datetime import date, datetime
 from urllib.parse import quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import connection, IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zichtbaar.moments.models import Moment
