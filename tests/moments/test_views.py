@@ -233,3 +233,24 @@ def test_switching_organisation(login, bob, other_org, make_moment):
     response = client.post("/switch/", {"org": other_org.pk, "next": "https://evil.test/"})
     assert response["Location"] == "/"
     assert client.get(f"/moments/{theirs.pk}/").status_code == 200
+
+
+def test_moment_page_shows_what_my_link_brought(login, carol, make_moment, client):
+    moment = make_moment()
+    page = login(carol).get(f"/moments/{moment.pk}/")
+    code = TrackedLink.objects.get(moment=moment, user=carol).code
+    browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/124.0"
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.2"):
+        client.get(f"/l/{code}", REMOTE_ADDR=address, HTTP_USER_AGENT=browser)
+    client.get(f"/l/{code}", HTTP_USER_AGENT="LinkedInBot/1.0 (compatible; Mozilla/5.0)")
+    page = login(carol).get(f"/moments/{moment.pk}/").content.decode()
+    assert "Your link brought 3 visits so far, from about 2 people." in page
+
+
+def test_line_breaks_count_once_and_reach_linkedin_as_newlines(login, carol, make_moment):
+    moment = make_moment()
+    text = "a\r\n" * 1400 + "b" * 199  # 3,000 characters once \r\n counts as one
+    response = login(carol).post(f"/moments/{moment.pk}/linkedin/", {"text": text})
+    assert response.status_code == 302
+    sent = parse_qs(urlsplit(response["Location"]).query)["text"][0]
+    assert "\r" not in sent and len(sent) == 3000

@@ -8,8 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from zichtbaar.sharing.services import MAX_POST_LENGTH
 
 
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class PostTextField(forms.CharField):
+    """Post text with plain \n line breaks.
+
+    Browsers submit a textarea's line breaks as \r\n; normalised before validation, the length
+    limit counts a line break once, as the editor's counter and LinkedIn do.
+    """
+
+    def to_python(self, value: object) -> str:
+        return normalise_newlines(super().to_python(value))
+
+
 class ComposeForm(forms.Form):
-    text = forms.CharField(
+    text = PostTextField(
         label=_("Your post"),
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=MAX_POST_LENGTH,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zichtbaar.compose import selectors, services
-from zichtbaar.compose.forms import ComposeForm
+from zichtbaar.compose.forms import ComposeForm, normalise_newlines
 from zichtbaar.moments import selectors as moment_selectors
 from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.decorators import member_required
@@ -49,6 +49,7 @@ def _page(
         form = ComposeForm(
             initial={"text": chosen.text if chosen else "", "angle": chosen.angle if chosen else ""}
         )
+    clicks = sharing_selectors.clicks_summary([link.pk]) if link is not None else None
     my_shares = list(
         sharing_selectors.shares_of(membership.user_id, membership.org_id).filter(moment=moment)
     )
@@ -63,6 +64,7 @@ def _page(
             "verdict": verdict,
             "link": link,
             "my_shares": my_shares,
+            "clicks": clicks,
             "max_length": sharing_services.MAX_POST_LENGTH,
         },
         status=status,
@@ -80,13 +82,11 @@ def open_in_linkedin(request: TenantRequest, moment_id: int) -> HttpResponse:
     """Runs the check, then sends the browser to LinkedIn's composer with the edited text."""
     moment = _moment_or_404(request, moment_id)
     form = ComposeForm(request.POST)
-    text = request.POST.get("text", "")
+    text = normalise_newlines(request.POST.get("text", ""))
     verdict = services.check_post(text, moment=moment, membership=request.membership)
     if not form.is_valid() or verdict.blocking:
         return _page(request, moment, form=form, verdict=verdict, status=400)
-    # Browsers submit a textarea's line breaks as \r\n; LinkedIn should get plain \n.
-    text = form.cleaned_data["text"].replace("\r\n", "\n")
-    return HttpResponseRedirect(sharing_services.linkedin_composer_url(text))
+    return HttpResponseRedirect(sharing_services.linkedin_composer_url(form.cleaned_data["text"]))
 
 
 @member_required
