@@ -249,7 +249,7 @@ def test_moment_page_shows_what_my_link_brought(login, carol, make_moment, clien
 
 def test_line_breaks_count_once_and_reach_linkedin_as_newlines(login, carol, make_moment):
     moment = make_moment()
-    text = "a\r\n" * 1400 + "b" * 199  # 3,000 characters once \r\n counts as one
+    text = "a\r\n" * 1400 + "b" * 200  # 3,000 characters once \r\n counts as one
     response = login(carol).post(f"/moments/{moment.pk}/linkedin/", {"text": text})
     assert response.status_code == 302
     sent = parse_qs(urlsplit(response["Location"]).query)["text"][0]
