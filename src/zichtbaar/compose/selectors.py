@@ -31,6 +31,7 @@ def draft_context(moment: Moment, membership: Membership, link_url: str) -> Draf
         language=profile.language,
         formal=org.formal_tone,
         org_name=org.name,
+        angles=tuple(moment.type.angles or ()),
     )
 
 

@@ -112,6 +112,8 @@ class DraftContext:
     language: str = "nl"
     formal: bool = False
     org_name: str = ""
+    # Angles chosen for an organisation's own moment type; empty means the type's defaults.
+    angles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,11 @@ def _type_config(moment_type: str, language: str) -> dict[str, Any]:
 def angles_for(moment_type: str, language: str = "nl") -> list[str]:
     """The default, ordered angle keys for a moment type (unknown types get the generic angles)."""
     return list(_type_config(moment_type, _language(language))["angles"])
+
+
+def all_angles(language: str = "nl") -> list[str]:
+    """Every angle the templates can write, e.g. for comms choosing angles for a new type."""
+    return list(load_drafts(_language(language))["templates"])
 
 
 def angle_label(angle: str, language: str = "nl") -> str:
@@ -435,7 +442,8 @@ class TemplateWriter:
         if count <= 0:
             return []
         language = _language(ctx.language)
-        angles = angles_for(ctx.moment_type, language)
+        known = load_drafts(language)["templates"]
+        angles = [a for a in ctx.angles if a in known] or angles_for(ctx.moment_type, language)
         base = _stable_hash("moment", ctx.moment_id) + int(ctx.person_id)
         shift = base % len(angles)
         ordered = angles[shift:] + angles[:shift]

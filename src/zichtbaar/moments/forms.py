@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.moments.models import Moment, MomentType
@@ -122,3 +123,41 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class MomentTypeForm(forms.ModelForm):
+    """An organisation's own moment type, with the angles its drafts should take."""
+
+    angles = forms.MultipleChoiceField(
+        label=_("Kinds of draft to offer"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pick at least three: people choose between them when they write."),
+    )
+    icon = forms.ChoiceField(label=_("Icon"), widget=forms.RadioSelect)
+
+    class Meta:
+        model = MomentType
+        fields = ["name_nl", "name_en", "description_nl", "description_en", "icon", "angles"]
+        widgets = {
+            "description_nl": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from zichtbaar.compose.suggestions import all_angles, angle_label
+        from zichtbaar.moments.templatetags.moment_icons import TYPE_ICONS
+
+        super().__init__(*args, **kwargs)
+        language = get_language() or "nl"
+        angles = self.fields["angles"]
+        assert isinstance(angles, forms.MultipleChoiceField)
+        angles.choices = [(a, angle_label(a, language)) for a in all_angles(language)]
+        icon = self.fields["icon"]
+        assert isinstance(icon, forms.ChoiceField)
+        icon.choices = [(name, name) for name in TYPE_ICONS]
+
+    def clean_angles(self) -> list[str]:
+        chosen = self.cleaned_data["angles"]
+        if len(chosen) < 3:
+            raise forms.ValidationError(_("Pick at least three, so everyone has a real choice."))
+        return list(chosen)

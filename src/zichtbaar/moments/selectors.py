@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zichtbaar.moments.models import Moment, MomentStatus
+from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 from zichtbaar.orgs.models import Membership
 from zichtbaar.sharing.models import Share
 
@@ -84,3 +84,7 @@ def submitted_by(membership: Membership) -> QuerySet[Moment]:
         .select_related("type")
         .order_by("-created_at")
     )
+
+
+def types_for(org_id: int) -> QuerySet[MomentType]:
+    return MomentType.objects.filter(Q(org=None) | Q(org_id=org_id)).order_by("position", "key")

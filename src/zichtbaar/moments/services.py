@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 
@@ -34,11 +36,24 @@ def sync_builtin_types(type_model: Any = MomentType) -> int:
                 "description_nl": entry["description"]["nl"],
                 "description_en": entry["description"]["en"],
                 "icon": entry["icon"],
-                "angles": entry["angles"],
+                "angles": [],  # built-in types use the draft files' angles
                 "position": position,
             },
         )
     return len(entries)
+
+
+def create_moment_type(org: Organisation, data: dict[str, Any]) -> MomentType:
+    """An organisation's own moment type; its key is made from the English name, unique per org."""
+    base = slugify(data["name_en"]).replace("-", "_")[:30] or "type"
+    taken = set(MomentType.objects.filter(Q(org=org) | Q(org=None)).values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    kind = MomentType(org=org, key=key, position=200, **data)
+    kind.full_clean()
+    kind.save()
+    return kind
 
 
 def _set_audience(moment: Moment, teams: list[Team] | None) -> None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zichtbaar.compose import selectors as compose_selectors
 from zichtbaar.moments import selectors, services
-from zichtbaar.moments.forms import EmployeeMomentForm, MomentForm, ReturnForm
+from zichtbaar.moments.forms import EmployeeMomentForm, MomentForm, MomentTypeForm, ReturnForm
 from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
@@ -208,3 +208,19 @@ def comms_action(request: TenantRequest, moment_id: int, action: str) -> HttpRes
     except services.TransitionError:
         messages.error(request, _("This moment has changed in the meantime; nothing was done."))
     return redirect("moments:comms_detail", moment_id=moment.pk)
+
+
+@comms_required
+def comms_types(request: TenantRequest) -> HttpResponse:
+    """The moment types: the built-in ones and the organisation's own, which comms can add."""
+    form = MomentTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.create_moment_type(request.org, form.cleaned_data)
+        messages.success(request, _("Added. You can use it for new moments now."))
+        return redirect("moments:comms_types")
+    return render(
+        request,
+        "moments/comms_types.html",
+        {"types": selectors.types_for(request.org.pk), "form": form},
+        status=400 if form.errors else 200,
+    )

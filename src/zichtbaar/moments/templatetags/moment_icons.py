@@ -20,6 +20,10 @@ ICONS = {
     "document": '<path d="M6 3h9l4 4v14H6z"/><path d="M9 12h7M9 16h7M9 8h3"/>',
     "cap": '<path d="M2 9l10-5 10 5-10 5z"/><path d="M6 11v5c3 2 9 2 12 0v-5"/>',
     "dot": '<circle cx="12" cy="12" r="8"/>',
+}
+# Icons comms can give a moment type (the rest are status icons).
+TYPE_ICONS = list(ICONS)
+ICONS |= {
     # Status icons: the check's colours always come with a word and one of these.
     "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
     "check": '<circle cx="12" cy="12" r="9"/><path d="M8 12l3 3 5-6"/>',
