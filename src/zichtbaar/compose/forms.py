@@ -20,7 +20,7 @@ class PostTextField(forms.CharField):
     """
 
     def to_python(self, value: object) -> str:
-        return normalise_newlines(super().to_python(value))
+        return normalise_newlines(super().to_python(value) or "")
 
 
 class ComposeForm(forms.Form):
