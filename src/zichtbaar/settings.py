@@ -222,3 +222,6 @@ FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour today
 if TESTING:
     # Fast hashing keeps the suite quick; production keeps Django's PBKDF2 default.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# AGPL section 13: people using a modified Zichtbaar over a network may get its source.
+SOURCE_URL = env("ZICHTBAAR_SOURCE_URL")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from zichtbaar.orgs import selectors
@@ -17,4 +18,5 @@ def tenant(request: HttpRequest) -> dict[str, object]:
         "org": getattr(request, "org", None),
         "is_comms": bool(membership and membership.is_comms),
         "other_memberships": other_orgs,
+        "source_url": settings.SOURCE_URL,
     }
