@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "zichtbaar.moments",
     "zichtbaar.compose",
     "zichtbaar.sharing",
+    "zichtbaar.guideline",
+    "zichtbaar.impact",
+    "zichtbaar.surveys",
 ]
 
 MIDDLEWARE = [

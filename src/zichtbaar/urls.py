@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("zichtbaar.orgs.urls")),
     path("", include("zichtbaar.moments.urls")),
     path("", include("zichtbaar.compose.urls")),
+    path("", include("zichtbaar.guideline.urls")),
+    path("", include("zichtbaar.impact.urls")),
+    path("", include("zichtbaar.surveys.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
