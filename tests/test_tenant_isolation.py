@@ -43,6 +43,9 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
         "code": ["unknown-code"],
         "step": [4],
         "job_id": [0],
+        "version_id": [foreign["version"].pk],
+        "period_id": [foreign["quiet"].pk],
+        "kind": ["unknown"],
     }
     checked = 0
     for route, pattern in _patterns(get_resolver()):
@@ -71,5 +74,8 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
                     assert status in allowed, f"{method.upper()} {url} as {user}: {status}"
                     checked += 1
     assert checked >= 40
+    from zichtbaar.guideline.models import QuietPeriod
+
+    assert QuietPeriod.objects.filter(pk=foreign["quiet"].pk).exists()
     foreign["submitted"].refresh_from_db()
     assert foreign["submitted"].status == MomentStatus.SUBMITTED

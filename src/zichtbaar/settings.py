@@ -228,3 +228,4 @@ if TESTING:
 
 # AGPL section 13: people using a modified Zichtbaar over a network may get its source.
 SOURCE_URL = env("ZICHTBAAR_SOURCE_URL")
+INVITATION_DAYS = envint("ZICHTBAAR_INVITATION_DAYS", 14)

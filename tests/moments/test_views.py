@@ -294,3 +294,26 @@ def test_comms_add_their_own_moment_type_with_chosen_angles(
     from zichtbaar.moments.forms import MomentForm
 
     assert kind not in MomentForm(org=other_org).fields["type"].queryset
+
+
+def test_uploaded_images_lose_their_location_data(login, alice, acme):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {2: ((52, 1), (5, 1), (0, 1))}  # GPSInfo: a latitude
+    exif[0x010F] = "PhoneMaker"
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buf, format="JPEG", exif=exif)
+    kind = MomentType.objects.get(org=None, key="event")
+    response = login(alice).post("/comms/moments/new/", {
+        "type": kind.pk, "title": "With photo", "what_happened": "x", "happened_on": "2026-12-01",
+        "audience_everyone": "on", "image": SimpleUploadedFile("p.jpg", buf.getvalue(), content_type="image/jpeg"),
+    })
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    moment = Moment.objects.get(title="With photo")
+    with Image.open(moment.image.path) as stored:
+        assert stored.size == (40, 30)
+        assert not stored.getexif()

@@ -1,68 +1,88 @@
-"""Writes and checks around composing a post."""
+"""Checks around composing a post: the one call site of the "May I share this?" check."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
+from zichtbaar.guideline import selectors as guideline_selectors
+from zichtbaar.sharing.models import Share
 
-from zichtbaar.moments.models import Moment
-from zichtbaar.orgs.models import Membership
-from zichtbaar.sharing.services import MAX_POST_LENGTH
+if TYPE_CHECKING:
+    from zichtbaar.guideline.checker import Finding
+    from zichtbaar.moments.models import Moment
+    from zichtbaar.orgs.models import Membership
+
+# How many colleagues' posts the authenticity check compares against (the newest).
+MAX_COLLEAGUE_TEXTS = 300
 
 
 @dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str  # "tip" or "change"
-    message: str
+class CheckResult:
+    """The checker's verdict plus what the organisation decided about blocking."""
 
-
-@dataclass(frozen=True)
-class Verdict:
     verdict: str  # "go", "tips" or "change"
-    findings: list[Finding] = field(default_factory=list)
+    findings: tuple[Finding, ...]
+    blocking_codes: frozenset[str]
 
     @property
     def blocking(self) -> bool:
-        """Findings that make sharing impossible, not merely unwise."""
-        return any(f.code in BLOCKING_CODES for f in self.findings)
+        """A finding comms made blocking (or LinkedIn's hard limit): sharing is not possible."""
+        return any(f.code in self.blocking_codes for f in self.findings)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.verdict == "change" and not self.blocking
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "findings": [f.as_dict() for f in self.findings]}
 
 
-BLOCKING_CODES = {"form.too_long", "form.empty", "embargo"}
+def check_post(
+    text: str,
+    *,
+    moment: Moment | None,
+    membership: Membership,
+    offered: tuple[str, ...] = (),
+    language: str | None = None,
+) -> CheckResult:
+    """Check a post for this person and moment against the organisation's guideline rules."""
+    from zichtbaar.guideline.checker import check
 
-
-def check_post(text: str, *, moment: Moment, membership: Membership) -> Verdict:
-    """The call site of the "May I share this?" check.
-
-    Today it knows LinkedIn's hard length limit and the embargo; the guideline's rules plug in
-    here, so the editor, the share action and the API all ask the same function.
-    """
-    findings = []
-    if len(text) > MAX_POST_LENGTH:
-        findings.append(
-            Finding(
-                "form.too_long",
-                "change",
-                _("LinkedIn allows %(max)d characters; this text has %(n)d. Please shorten it.")
-                % {"max": MAX_POST_LENGTH, "n": len(text)},
-            )
+    colleague_texts: tuple[str, ...] = ()
+    if moment is not None:
+        colleague_texts = tuple(
+            Share.objects.filter(moment=moment)
+            .exclude(user_id=membership.user_id)
+            .order_by("-shared_at")
+            .values_list("text", flat=True)[:MAX_COLLEAGUE_TEXTS]
         )
-    if moment.is_embargoed:
-        findings.append(
-            Finding(
-                "embargo",
-                "change",
-                _("This moment can be shared from %(date)s. Until then, keep it to yourself.")
-                % {
-                    "date": moment.shareable_from.strftime("%d-%m-%Y %H:%M")
-                    if moment.shareable_from
-                    else ""
-                },
-            )
-        )
-    if not text.strip():
-        findings.append(Finding("form.empty", "change", _("Write something to share first.")))
-    if any(f.severity == "change" for f in findings):
-        return Verdict("change", findings)
-    return Verdict("tips" if findings else "go", findings)
+    ctx = guideline_selectors.check_context(
+        membership.org,
+        language=language or membership.user.profile.language,
+        moment=moment,
+        offered_texts=offered,
+        colleague_texts=colleague_texts,
+    )
+    verdict = check(text, ctx)
+    blocking = frozenset(code for code, rule in ctx.rules.items() if rule.blocking)
+    return CheckResult(verdict.verdict, tuple(verdict.findings), blocking)
+
+
+def highlight(text: str, findings: tuple[Finding, ...]) -> list[tuple[str, int | None]]:
+    """The text in pieces, each with the number (1-based) of the finding that marks it, if any."""
+    spans = sorted(
+        ((f.start, f.end, i) for i, f in enumerate(findings, start=1) if f.end > f.start),
+    )
+    pieces: list[tuple[str, int | None]] = []
+    pos = 0
+    for start, end, number in spans:
+        if start < pos:  # overlaps an earlier mark: the earlier one stands
+            continue
+        if start > pos:
+            pieces.append((text[pos:start], None))
+        pieces.append((text[start:end], number))
+        pos = end
+    if pos < len(text):
+        pieces.append((text[pos:], None))
+    return pieces

@@ -1,4 +1,4 @@
-"""Compose and share: the moment page with drafts, the editor and the share actions."""
+"""Compose and share: the moment page with drafts, the editor, the live check and sharing."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zichtbaar.compose import selectors, services
 from zichtbaar.compose.forms import ComposeForm, normalise_newlines
+from zichtbaar.compose.suggestions import Suggestion
+from zichtbaar.guideline import selectors as guideline_selectors
+from zichtbaar.guideline import services as guideline_services
 from zichtbaar.moments import selectors as moment_selectors
 from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.decorators import member_required
@@ -26,22 +31,33 @@ def _moment_or_404(request: TenantRequest, moment_id: int) -> Moment:
     return moment
 
 
+def _drafts(request: TenantRequest, moment: Moment) -> tuple[list[Suggestion], object]:
+    membership = request.membership
+    link = (
+        sharing_services.get_or_create_link(moment, membership.user)
+        if membership.user.profile.consent_tracking
+        else None
+    )
+    link_url = selectors.share_url(moment, link, settings.SITE_URL)
+    return selectors.drafts_for(moment, membership, link_url, count=4), link
+
+
+def _check(request: TenantRequest, moment: Moment, text: str, drafts: list[Suggestion]) -> services.CheckResult:
+    return services.check_post(
+        text, moment=moment, membership=request.membership, offered=tuple(d.text for d in drafts)
+    )
+
+
 def _page(
     request: TenantRequest,
     moment: Moment,
     form: ComposeForm | None = None,
-    verdict: services.Verdict | None = None,
+    result: services.CheckResult | None = None,
+    confirm: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     membership = request.membership
-    profile = membership.user.profile
-    link = (
-        sharing_services.get_or_create_link(moment, membership.user)
-        if profile.consent_tracking
-        else None
-    )
-    link_url = selectors.share_url(moment, link, settings.SITE_URL)
-    drafts = selectors.drafts_for(moment, membership, link_url, count=4)
+    drafts, link = _drafts(request, moment)
     chosen = next(
         (d for d in drafts if d.angle == request.GET.get("angle")), drafts[0] if drafts else None
     )
@@ -49,7 +65,10 @@ def _page(
         form = ComposeForm(
             initial={"text": chosen.text if chosen else "", "angle": chosen.angle if chosen else ""}
         )
-    clicks = sharing_selectors.clicks_summary([link.pk]) if link is not None else None
+    text = normalise_newlines(str(form["text"].value() or ""))
+    if result is None:
+        result = _check(request, moment, text, drafts)
+    clicks = sharing_selectors.clicks_summary([link.pk]) if link is not None else None  # type: ignore[attr-defined]
     my_shares = list(
         sharing_selectors.shares_of(membership.user_id, membership.org_id).filter(moment=moment)
     )
@@ -61,7 +80,10 @@ def _page(
             "drafts": drafts,
             "chosen": chosen,
             "form": form,
-            "verdict": verdict,
+            "result": result,
+            "pieces": services.highlight(text, result.findings),
+            "confirm": confirm,
+            "to_acknowledge": guideline_selectors.needs_acknowledgement(membership.user, membership.org_id),
             "link": link,
             "my_shares": my_shares,
             "clicks": clicks,
@@ -78,15 +100,46 @@ def moment_page(request: TenantRequest, moment_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def open_in_linkedin(request: TenantRequest, moment_id: int) -> HttpResponse:
-    """Runs the check, then sends the browser to LinkedIn's composer with the edited text."""
+def check(request: TenantRequest, moment_id: int) -> HttpResponse:
+    """The live check as the person types (htmx): the banner and the highlighted text."""
     moment = _moment_or_404(request, moment_id)
+    text = normalise_newlines(request.POST.get("text", ""))[: sharing_services.MAX_POST_LENGTH * 2]
+    drafts, _link = _drafts(request, moment)
+    result = _check(request, moment, text, drafts)
+    return render(request, "compose/_check.html", {
+        "result": result, "pieces": services.highlight(text, result.findings), "moment": moment,
+    })
+
+
+@member_required
+@require_POST
+def open_in_linkedin(request: TenantRequest, moment_id: int) -> HttpResponse:
+    """Checks the text, then sends the browser to LinkedIn's composer with it.
+
+    Sharing stays the person's decision: "change" findings ask for a confirmation, unless comms
+    made the rule blocking.
+    """
+    moment = _moment_or_404(request, moment_id)
+    membership = request.membership
+    version = guideline_selectors.needs_acknowledgement(membership.user, membership.org_id)
+    if version is not None:
+        back = reverse("compose:moment", kwargs={"moment_id": moment.pk})
+        return redirect(reverse("guideline:read") + "?" + urlencode({"next": back}))
     form = ComposeForm(request.POST)
     text = normalise_newlines(request.POST.get("text", ""))
-    verdict = services.check_post(text, moment=moment, membership=request.membership)
-    if not form.is_valid() or verdict.blocking:
-        return _page(request, moment, form=form, verdict=verdict, status=400)
-    return HttpResponseRedirect(sharing_services.linkedin_composer_url(form.cleaned_data["text"]))
+    drafts, _link = _drafts(request, moment)
+    result = _check(request, moment, text, drafts)
+    if not form.is_valid() or result.blocking:
+        return _page(request, moment, form=form, result=result, status=400)
+    if result.needs_confirmation and request.POST.get("confirm") != "1":
+        return _page(request, moment, form=form, result=result, confirm=True)
+    url = sharing_services.linkedin_composer_url(form.cleaned_data["text"])
+    if len(url) > sharing_services.MAX_COMPOSER_URL:
+        # Long texts in non-Latin scripts or with many emoji don't fit in a link.
+        messages.error(request, _("This text is too long to hand to LinkedIn in a link. Please use “Copy text” and paste it into LinkedIn."))
+        return _page(request, moment, form=form, result=result, status=400)
+    guideline_services.record_hits(membership.org_id, result)  # type: ignore[arg-type]
+    return HttpResponseRedirect(url)
 
 
 @member_required
@@ -94,6 +147,9 @@ def open_in_linkedin(request: TenantRequest, moment_id: int) -> HttpResponse:
 def record_share(request: TenantRequest, moment_id: int) -> HttpResponse:
     moment = _moment_or_404(request, moment_id)
     form = ComposeForm(request.POST)
+    if moment.is_embargoed:
+        messages.error(request, _("This moment can't be shared yet, so there is nothing to record."))
+        return _page(request, moment, form=form, status=400)
     if not form.is_valid():
         return _page(request, moment, form=form, status=400)
     sharing_services.record_share(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 from typing import Any
 
 from django import forms
@@ -32,6 +34,20 @@ COMMS_FIELDS = [
 ]
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def without_metadata(upload: Any) -> Any:
+    """The uploaded image re-encoded without EXIF (phone photos carry the place they were taken)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as original:
+        fmt = original.format or "PNG"
+        image = ImageOps.exif_transpose(original)
+        out = io.BytesIO()
+        image.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+    return SimpleUploadedFile(upload.name, out.getvalue(), content_type=upload.content_type)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -85,6 +101,8 @@ class MomentForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("The image is larger than 5 MB. Please choose a smaller one.")
             )
+        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
+            return without_metadata(image)
         return image
 
     def clean(self) -> dict[str, Any]:

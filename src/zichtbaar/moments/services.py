@@ -82,11 +82,17 @@ def create_moment(
 
 @transaction.atomic
 def update_moment(moment: Moment, data: dict[str, Any], teams: list[Team] | None = None) -> Moment:
+    old_link = moment.link
     for field, value in data.items():
         setattr(moment, field, value)
     moment.full_clean()
     moment.save()
     _set_audience(moment, teams)
+    if moment.link != old_link:
+        from zichtbaar.sharing.services import refresh_destinations
+
+        # Links already in posts follow the corrected address.
+        transaction.on_commit(lambda: refresh_destinations(moment))
     return moment
 
 
@@ -115,9 +121,11 @@ def publish(moment: Moment) -> Moment:
 
 
 def approve(moment: Moment) -> Moment:
-    if moment.status != MomentStatus.SUBMITTED:
-        raise TransitionError(f"{moment.status} -> approved")
-    return publish(moment)
+    """Publish a submission; only while it is still submitted (not returned meanwhile)."""
+    return _transition(
+        moment, {MomentStatus.SUBMITTED}, MomentStatus.PUBLISHED,
+        review_comment="", published_at=moment.published_at or timezone.now(),
+    )
 
 
 def return_to_submitter(moment: Moment, comment: str) -> Moment:

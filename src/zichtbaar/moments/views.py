@@ -41,12 +41,18 @@ def home(request: TenantRequest) -> HttpResponse:
             url = compose_selectors.share_url(moment, link, settings.SITE_URL)
             drafts = compose_selectors.drafts_for(moment, membership, url, count=1)
             featured.append((moment, drafts[0] if drafts else None))
+    guideline = None
+    if profile.barrier == Barrier.PERMISSION:
+        from zichtbaar.guideline.selectors import published_version
+
+        guideline = published_version(membership.org_id)
     low, high = settings.ORGANIC_REACH_RANGE
     return render(
         request,
         "moments/home.html",
         {
             "profile": profile,
+            "guideline": guideline,
             "moments": moments,
             "featured": featured,
             "reach_low": round(profile.connections * low),

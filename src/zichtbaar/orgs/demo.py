@@ -1532,6 +1532,11 @@ def load_demo(
         written += len(batch)
         say(f"Loading clicks… {written}/{target}")
 
+    from zichtbaar.guideline.services import load_demo_check
+
+    say("Loading the guideline, client register and confidential terms…")
+    load_demo_check(org)
+
     clicks = Click.objects.filter(link__org=org)
     return DemoSummary(
         people=Membership.objects.filter(org=org).count(),

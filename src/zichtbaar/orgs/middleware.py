@@ -23,6 +23,7 @@ class TenantMiddleware:
         if user.is_authenticated:
             membership = selectors.current_membership(user, request.session.get(SESSION_ORG_KEY))
             if membership is not None:
+                membership.user = user  # one User object per request, with its cached profile
                 request.membership = membership  # type: ignore[attr-defined]
                 request.org = membership.org  # type: ignore[attr-defined]
             language = selectors.profile_for(user).language

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -49,19 +50,26 @@ def get_or_create_team(org: Organisation, name: str) -> Team | None:
 
 @transaction.atomic
 def upsert_person(org: Organisation, data: PersonData) -> tuple[Membership, bool]:
-    """Create or update a person and their membership, keyed by e-mail. Returns (membership, created)."""
+    """Create or update a person and their membership, keyed by e-mail. Returns (membership, created).
+
+    A person who also belongs to another organisation keeps their name and profile: one
+    organisation's import must not rewrite what another organisation (or the person) set.
+    """
     email = data.email.strip().lower()
     user, created = User.objects.get_or_create(email=email, defaults={"name": data.name.strip()})
+    elsewhere = not created and Membership.objects.filter(user=user).exclude(org=org).exists()
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    elif data.name and user.name != data.name.strip():
+    elif data.name and user.name != data.name.strip() and not elsewhere:
         user.name = data.name.strip()
         user.save(update_fields=["name"])
     profile, profile_created = Profile.objects.get_or_create(
         user=user, defaults={"language": data.language or org.default_language}
     )
-    changed = []
+    changed: list[str] = []
+    if elsewhere:
+        data = PersonData(email=data.email, team=data.team, role=data.role)
     for field in ("connections", "followers"):
         value = getattr(data, field)
         if value is not None and getattr(profile, field) != value:
@@ -93,6 +101,14 @@ def update_profile(profile: Profile, **fields: Any) -> Profile:
     profile.full_clean()
     profile.save()
     return profile
+
+
+def profile_changed(profile: Profile, changed: list[str]) -> None:
+    """After a person edited their profile: withdrawn consent stops click counting at once."""
+    if "consent_tracking" in changed:
+        from zichtbaar.sharing.selectors import forget_links
+
+        forget_links(profile.user_id)
 
 
 def complete_onboarding(profile: Profile) -> None:
@@ -135,22 +151,38 @@ def invite(
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, name: str, password: str) -> User:
+def accept_invitation(invitation: Invitation, *, name: str = "", password: str = "") -> User:
+    """Join the organisation. A new person sets a password; someone with an account keeps theirs
+    (and signs in with it), and an existing membership keeps its role."""
+    already = Membership.objects.filter(user__email=invitation.email, org=invitation.org).exists()
     membership, _ = upsert_person(
         invitation.org,
         PersonData(
             email=invitation.email,
             name=name,
-            role=invitation.role,
+            role=None if already else invitation.role,
             team=invitation.team.name if invitation.team else "",
         ),
     )
     user = membership.user
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    if not user.has_usable_password() and password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    # Every open invitation for this address and organisation is used up with this one.
+    Invitation.objects.filter(
+        org=invitation.org, email=invitation.email, accepted_at__isnull=True
+    ).update(accepted_at=timezone.now())
     return user
+
+
+def open_invitation(token: str) -> Invitation | None:
+    """An invitation that is neither used nor older than INVITATION_DAYS."""
+    since = timezone.now() - timedelta(days=settings.INVITATION_DAYS)
+    return (
+        Invitation.objects.select_related("org", "team")
+        .filter(token=token, accepted_at__isnull=True, created_at__gte=since)
+        .first()
+    )
 
 
 def start_import(

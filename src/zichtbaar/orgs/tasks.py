@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from zichtbaar.orgs.models import ImportJob
@@ -11,13 +12,25 @@ from zichtbaar.orgs.models import ImportJob
 @task()
 def run_people_import(job_id: int) -> str:
     """Run an import the comms screen started; progress and the report are kept on the job."""
-    from zichtbaar.orgs.importing import import_people, parse_people
-
     # A conditional UPDATE claims the job, so a job enqueued twice runs once.
     if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING
     ):
         return "already claimed"
+    try:
+        return _run(job_id)
+    except Exception:
+        # Whatever went wrong, the job ends and the uploaded personal data goes.
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, content=b"", finished_at=timezone.now(),
+            errors=[{"row": 0, "column": "", "message": _("The import stopped unexpectedly. Nothing was imported.")}],
+        )
+        raise
+
+
+def _run(job_id: int) -> str:
+    from zichtbaar.orgs.importing import import_people, parse_people
+
     job = ImportJob.objects.select_related("org").get(pk=job_id)
     with translation.override(job.language):
         parsed = parse_people(bytes(job.content), job.org)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from zichtbaar.orgs.forms import (
     ProfileForm,
 )
 from zichtbaar.orgs.http import TenantRequest
-from zichtbaar.orgs.models import ImportJob, Invitation
+from zichtbaar.orgs.models import ImportJob, User
 
 ONBOARDING_STEPS = {1: LanguageForm, 2: NetworkForm, 3: BarrierForm}
 
@@ -36,6 +37,7 @@ def onboarding(request: TenantRequest, step: int) -> HttpResponse:
     form = ONBOARDING_STEPS[step](request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.profile_changed(profile, form.changed_data)
         if step < len(ONBOARDING_STEPS):
             return redirect("orgs:onboarding", step=step + 1)
         services.complete_onboarding(profile)
@@ -58,6 +60,7 @@ def profile(request: TenantRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.profile_changed(profile, form.changed_data)
         messages.success(request, _("Saved."))
         return redirect("orgs:profile")
     return render(request, "orgs/profile.html", {"form": form}, status=400 if form.errors else 200)
@@ -79,9 +82,18 @@ def switch_org(request: TenantRequest) -> HttpResponse:
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("org"), token=token, accepted_at=None
-    )
+    invitation = services.open_invitation(token)
+    if invitation is None:
+        raise Http404
+    existing = User.objects.filter(email=invitation.email).first()
+    if existing is not None and existing.has_usable_password():
+        # Someone with an account joins with one click and signs in with their own password.
+        if request.method == "POST":
+            services.accept_invitation(invitation)
+            request.session["zichtbaar_org_id"] = invitation.org_id
+            messages.success(request, _("You've joined %(org)s.") % {"org": invitation.org.name})
+            return redirect(reverse("account_login") + "?next=/")
+        return render(request, "orgs/accept_invitation.html", {"invitation": invitation, "has_account": True})
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.accept_invitation(invitation, **form.cleaned_data)

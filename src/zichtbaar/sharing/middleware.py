@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 
 from zichtbaar.sharing.views import follow_link
 
@@ -26,5 +27,10 @@ class TrackedLinkMiddleware:
         if path.startswith("/l/"):
             code = path[3:]
             if code and "/" not in code:
-                return follow_link(request, code)
+                try:
+                    return follow_link(request, code)
+                except Http404:
+                    # The 404 page speaks the visitor's language (LocaleMiddleware hasn't run).
+                    translation.activate(translation.get_language_from_request(request))
+                    raise
         return self.get_response(request)

@@ -18,8 +18,11 @@ LINK_CACHE_SECONDS = 300
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")
 
 
-def link_destination(code: str, *, cached: bool = True) -> tuple[int, str] | None:
-    """(link id, destination) for a code: from the cache, else one indexed lookup.
+def link_destination(code: str, *, cached: bool = True) -> tuple[int, str, bool] | None:
+    """(link id, destination, clicks counted) for a code: from the cache, else one lookup.
+
+    Clicks are counted only while the link's owner consents (Profile.consent_tracking);
+    `forget_links` drops cached entries when that changes.
 
     A destination never changes once computed, so an entry can only go stale when its link is
     deleted; it lives at most LINK_CACHE_SECONDS. `cached=False` reads the database and
@@ -36,7 +39,13 @@ def link_destination(code: str, *, cached: bool = True) -> tuple[int, str] | Non
             hit = None
         if hit is not None:
             return hit
-    found = TrackedLink.objects.filter(code=code).values_list("id", "destination").first()
+    found = (
+        TrackedLink.objects.filter(code=code)
+        .values_list("id", "destination", "user__profile__consent_tracking")
+        .first()
+    )
+    if found is not None:
+        found = (found[0], found[1], bool(found[2]))
     try:
         if found is None:
             cache.delete(key)
@@ -45,6 +54,22 @@ def link_destination(code: str, *, cached: bool = True) -> tuple[int, str] | Non
     except Exception:
         logger.warning("link cache unavailable", exc_info=True)
     return found
+
+
+def forget_code(code: str) -> None:
+    try:
+        cache.delete(f"zichtbaar:link:{code}")
+    except Exception:
+        logger.warning("link cache unavailable", exc_info=True)
+
+
+def forget_links(user_id: int) -> None:
+    """Drop a person's cached links, e.g. after they changed their consent."""
+    codes = TrackedLink.objects.filter(user_id=user_id).values_list("code", flat=True)
+    try:
+        cache.delete_many([f"zichtbaar:link:{code}" for code in codes])
+    except Exception:
+        logger.warning("link cache unavailable", exc_info=True)
 
 
 def clicks_summary(link_ids: list[int]) -> dict[str, int]:

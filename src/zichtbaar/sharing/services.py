@@ -19,6 +19,8 @@ from zichtbaar.sharing.models import Click, Share, TrackedLink
 
 LINKEDIN_COMPOSER = "https://www.linkedin.com/feed/?shareActive=true&text="
 MAX_POST_LENGTH = 3000
+# Django refuses longer redirects (16,384); browsers and LinkedIn cope with this much.
+MAX_COMPOSER_URL = 16_000
 
 # Crawlers and link-preview fetchers (LinkedIn's own included) never count as people.
 # Only names that browsers never carry: LinkedIn's in-app browser ("LinkedInApp/9.x") is a
@@ -89,6 +91,20 @@ def get_or_create_link(moment: Moment, user: User) -> TrackedLink | None:
     except IntegrityError:  # the same person opened the moment twice at once
         return TrackedLink.objects.get(moment=moment, user=user)
     return link
+
+
+def refresh_destinations(moment: Moment) -> int:
+    """Recompute the stored destinations of a moment's tracked links after its link changed."""
+    from zichtbaar.sharing.selectors import forget_code
+
+    if not moment.link:  # a removed link: keep sending people where the posts promised
+        return 0
+    links = list(TrackedLink.objects.filter(moment=moment))
+    for link in links:
+        link.destination = with_utm(moment.link, campaign=campaign_for(moment), content=link.code)
+        forget_code(link.code)
+    TrackedLink.objects.bulk_update(links, ["destination"], batch_size=500)
+    return len(links)
 
 
 def record_share(

@@ -40,27 +40,32 @@ def client_address(request: HttpRequest) -> str:
 def follow_link(request: HttpRequest, code: str) -> HttpResponse:
     """302 to the stored destination; whatever the request adds is ignored.
 
-    The hot path is a cache hit (else one indexed SELECT) and one INSERT; the tenant
-    middleware skips /l/.
+    The hot path is a cache hit (else one indexed SELECT) and one INSERT, served by
+    TrackedLinkMiddleware before the middleware it does not need. Without the owner's consent
+    the visitor is redirected and nothing is stored.
     """
     found = selectors.link_destination(code)
     if found is None:
         raise Http404
-    link_id, destination = found
-    address = client_address(request)
-    user_agent = request.META.get("HTTP_USER_AGENT", "")[:512]
-    try:
-        services.record_click(link_id, address, user_agent, automated=request.method == "HEAD")
-    except IntegrityError:
-        # The link was deleted while its destination was still cached.
-        found = selectors.link_destination(code, cached=False)
-        if found is None:
-            raise Http404 from None
-        link_id, destination = found
-        services.record_click(link_id, address, user_agent, automated=request.method == "HEAD")
-    except DatabaseError:
-        # The visitor still gets where they were going; the failure is logged, not hidden.
-        logger.exception("could not record a click on link %s", link_id)
+    link_id, destination, counted = found
+    if counted:
+        address = client_address(request)
+        user_agent = request.META.get("HTTP_USER_AGENT", "")[:512]
+        automated = request.method == "HEAD"
+        try:
+            try:
+                services.record_click(link_id, address, user_agent, automated=automated)
+            except IntegrityError:
+                # The link was deleted while its destination was still cached.
+                found = selectors.link_destination(code, cached=False)
+                if found is None:
+                    raise Http404 from None
+                link_id, destination, counted = found
+                if counted:
+                    services.record_click(link_id, address, user_agent, automated=automated)
+        except DatabaseError:
+            # The visitor still gets where they were going; the failure is logged, not hidden.
+            logger.exception("could not record a click on link %s", link_id)
     response = HttpResponseRedirect(destination)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"

@@ -1,0 +1,164 @@
+"""Reads for the guideline and the check: the published version and the check's context."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from zichtbaar.guideline.models import (
+    Acknowledgement,
+    CheckSettings,
+    Client,
+    ConfidentialTerm,
+    GuidelineVersion,
+    QuietPeriod,
+    Rule,
+    RuleHit,
+)
+
+if TYPE_CHECKING:
+    from zichtbaar.guideline.checker import CheckContext, ClientIndex, TermIndex
+    from zichtbaar.moments.models import Moment
+    from zichtbaar.orgs.models import Organisation, User
+
+# Rules that stop sharing unless comms say otherwise: LinkedIn refuses longer posts, and an
+# embargo is a promise the organisation made to someone else.
+DEFAULT_BLOCKING = {"form.too_long", "embargo"}
+
+
+def published_version(org_id: int) -> GuidelineVersion | None:
+    return (
+        GuidelineVersion.objects.filter(org_id=org_id, published_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+
+
+def versions_of(org_id: int) -> QuerySet[GuidelineVersion]:
+    return GuidelineVersion.objects.filter(org_id=org_id).order_by("-number")
+
+
+def needs_acknowledgement(user: User, org_id: int) -> GuidelineVersion | None:
+    """The published version this person has not acknowledged yet, if any."""
+    version = published_version(org_id)
+    if version is None:
+        return None
+    if Acknowledgement.objects.filter(version=version, user=user).exists():
+        return None
+    return version
+
+
+def settings_of(org: Organisation) -> CheckSettings:
+    found, _ = CheckSettings.objects.get_or_create(org=org)
+    return found
+
+
+def rules_of(org_id: int) -> dict[str, Rule]:
+    return {rule.code: rule for rule in Rule.objects.filter(org_id=org_id)}
+
+
+def clients_of(org_id: int) -> QuerySet[Client]:
+    return Client.objects.filter(org_id=org_id).order_by("name")
+
+
+def term_count(org_id: int) -> int:
+    return ConfidentialTerm.objects.filter(org_id=org_id).count()
+
+
+def hit_counts(org_id: int, since: datetime | None = None) -> list[tuple[str, int]]:
+    """Which rules fired most often when people shared: counts only, never who."""
+    qs = RuleHit.objects.filter(org_id=org_id)
+    if since is not None:
+        qs = qs.filter(day__gte=since.date())
+    rows = qs.values("code").annotate(n=Sum("count")).order_by("-n", "code")
+    return [(r["code"], r["n"]) for r in rows]
+
+
+# Term and client indexes are built once per organisation and revision, per process.
+_indexes: dict[tuple[int, int], tuple[TermIndex, ClientIndex]] = {}
+_lock = threading.Lock()
+
+
+def indexes_for(org_id: int, revision: int) -> tuple[TermIndex, ClientIndex]:
+    from zichtbaar.guideline.checker import ClientEntry, ClientIndex, TermIndex
+
+    key = (org_id, revision)
+    with _lock:
+        found = _indexes.get(key)
+    if found is not None:
+        return found
+    terms = TermIndex.build(ConfidentialTerm.objects.filter(org_id=org_id).values_list("term", flat=True))
+    clients = ClientIndex.build(
+        ClientEntry(name=c.name, aliases=tuple(c.alias_list), may_be_named=c.may_be_named, until=c.until)
+        for c in Client.objects.filter(org_id=org_id)
+    )
+    with _lock:
+        for old in [k for k in _indexes if k[0] == org_id]:
+            del _indexes[old]
+        _indexes[key] = (terms, clients)
+    return terms, clients
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def check_context(
+    org: Organisation,
+    *,
+    language: str,
+    moment: Moment | None = None,
+    offered_texts: tuple[str, ...] = (),
+    colleague_texts: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> CheckContext:
+    """Everything the pure checker needs to know about this organisation and moment."""
+    from zichtbaar.guideline.checker import CheckContext, RuleConfig
+
+    now = now or timezone.now()
+    check_settings = settings_of(org)
+    terms, clients = indexes_for(org.pk, check_settings.revision)
+    rules: dict[str, Any] = {}
+    stored = rules_of(org.pk)
+    for code in set(stored) | DEFAULT_BLOCKING:
+        rule = stored.get(code)
+        if rule is None:
+            rules[code] = RuleConfig(code=code, blocking=True)
+        else:
+            rules[code] = RuleConfig(
+                code=code, enabled=rule.enabled, severity=rule.severity, section=rule.section,
+                blocking=rule.blocking,
+            )
+    quiet = tuple(
+        (p.starts_at, p.ends_at, p.reason)
+        for p in QuietPeriod.objects.filter(org=org, ends_at__gte=now, starts_at__lte=now)
+    )
+    own_host = urlsplit(settings.SITE_URL).hostname or ""
+    return CheckContext(
+        language=language,
+        rules=rules,
+        terms=terms,
+        clients=clients,
+        today=timezone.localdate(now),
+        now=now,
+        shareable_from=moment.shareable_from if moment else None,
+        shareable_until=moment.shareable_until if moment else None,
+        moment_client_may_be_named=moment.client_may_be_named if moment else None,
+        moment_client_name=moment.client_name if moment else "",
+        quiet_periods=quiet,
+        internal_hosts=_lines(check_settings.internal_hosts),
+        allowed_hosts=_lines(check_settings.allowed_hosts),
+        own_hosts=(own_host,) if own_host else (),
+        max_hashtags=check_settings.max_hashtags,
+        template_texts=offered_texts,
+        colleague_texts=colleague_texts,
+        disclosure_required=check_settings.disclosure_required,
+        disclosure_phrases=_lines(check_settings.disclosure_phrases),
+        org_name=org.name,
+    )

@@ -1,0 +1,270 @@
+"""Writes for the guideline and the check: versions, acknowledgements, rules, lists, hit counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zichtbaar.guideline.models import (
+    Acknowledgement,
+    CheckSettings,
+    Client,
+    ConfidentialTerm,
+    GuidelineSection,
+    GuidelineVersion,
+    RuleHit,
+)
+
+if TYPE_CHECKING:
+    from zichtbaar.guideline.checker import Verdict
+    from zichtbaar.orgs.models import Organisation, User
+
+DEMO_GUIDELINE = Path(__file__).with_name("demo") / "guideline.yaml"
+MAX_TERMS = 50_000
+
+
+def bump_revision(org: Organisation) -> None:
+    """Rules, lists or settings changed: cached term and client indexes must be rebuilt."""
+    CheckSettings.objects.get_or_create(org=org)
+    CheckSettings.objects.filter(org=org).update(revision=F("revision") + 1)
+
+
+def acknowledge(user: User, version: GuidelineVersion) -> Acknowledgement:
+    ack, _ = Acknowledgement.objects.get_or_create(user=user, version=version)
+    return ack
+
+
+@transaction.atomic
+def new_version(org: Organisation, author: User | None, based_on: GuidelineVersion | None = None) -> GuidelineVersion:
+    """A new draft version, copied from the given (or latest) one so comms edit rather than retype."""
+    latest = GuidelineVersion.objects.select_for_update().filter(org=org).order_by("-number").first()
+    based_on = based_on or latest
+    number = (latest.number + 1) if latest else 1
+    fields = ("title_nl", "title_en", "intro_nl", "intro_en", "summary_nl", "summary_en")
+    version = GuidelineVersion.objects.create(
+        org=org, number=number, created_by=author,
+        **({f: getattr(based_on, f) for f in fields} if based_on else {"title_nl": "Onze richtlijn", "title_en": "Our guideline"}),
+    )
+    if based_on:
+        GuidelineSection.objects.bulk_create([
+            GuidelineSection(
+                version=version, key=s.key, position=s.position, title_nl=s.title_nl, title_en=s.title_en,
+                encouraged_nl=s.encouraged_nl, encouraged_en=s.encouraged_en, avoid_nl=s.avoid_nl,
+                avoid_en=s.avoid_en,
+            )
+            for s in based_on.sections.all()
+        ])
+    return version
+
+
+def publish_version(version: GuidelineVersion) -> GuidelineVersion:
+    """Publish a draft; everyone acknowledges the new version on their next share."""
+    if version.published_at is None:
+        version.published_at = timezone.now()
+        version.save(update_fields=["published_at"])
+    return version
+
+
+@transaction.atomic
+def load_guideline(org: Organisation, data: dict[str, Any], author: User | None = None) -> GuidelineVersion:
+    """Create and publish a version from the YAML structure of demo/guideline.yaml."""
+    latest = GuidelineVersion.objects.filter(org=org).order_by("-number").first()
+    version = GuidelineVersion.objects.create(
+        org=org, number=(latest.number + 1) if latest else 1, created_by=author,
+        title_nl=data["title"]["nl"], title_en=data["title"]["en"],
+        intro_nl=data.get("intro", {}).get("nl", ""), intro_en=data.get("intro", {}).get("en", ""),
+        summary_nl="\n".join(data["summary"]["nl"]), summary_en="\n".join(data["summary"]["en"]),
+    )
+    GuidelineSection.objects.bulk_create([
+        GuidelineSection(
+            version=version, key=s["key"], position=i, title_nl=s["title"]["nl"], title_en=s["title"]["en"],
+            encouraged_nl=s["encouraged"]["nl"], encouraged_en=s["encouraged"]["en"],
+            avoid_nl=s.get("avoid", {}).get("nl", ""), avoid_en=s.get("avoid", {}).get("en", ""),
+        )
+        for i, s in enumerate(data["sections"])
+    ])
+    return publish_version(version)
+
+
+def load_demo_guideline(org: Organisation) -> GuidelineVersion:
+    return load_guideline(org, yaml.safe_load(DEMO_GUIDELINE.read_text(encoding="utf-8")))
+
+
+def record_hits(org_id: int, verdict: Verdict) -> None:
+    """Count which rules fired at the moment someone shared (counts per day, never who)."""
+    today = timezone.localdate()
+    for code in sorted({f.code for f in verdict.findings}):
+        hit, _ = RuleHit.objects.get_or_create(org_id=org_id, code=code, day=today)
+        RuleHit.objects.filter(pk=hit.pk).update(count=F("count") + 1)
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ListReport:
+    added: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def parse_terms(data: bytes | str) -> tuple[list[str], list[str]]:
+    """Terms from one-per-line text or a CSV with a `term` column. Returns (terms, errors)."""
+    text = _decode(data)
+    lines = text.splitlines()
+    errors: list[str] = []
+    terms: list[str] = []
+    first = lines[0].strip().lower() if lines else ""
+    if first.split(",")[0].split(";")[0].strip('"') in ("term", "begrip", "woord"):
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if ("," in first or ";" in first) else csv.excel
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        column = next((c for c in reader.fieldnames or [] if c.strip().lower() in ("term", "begrip", "woord")), "term")
+        rows = [(i, (row.get(column) or "").strip()) for i, row in enumerate(reader, start=2)]
+    else:
+        rows = [(i, line.strip()) for i, line in enumerate(lines, start=1)]
+    for row, term in rows:
+        if not term or term.startswith("#"):
+            continue
+        if len(term) > 200:
+            errors.append(_("Line %(row)d: a term can be at most 200 characters.") % {"row": row})
+        else:
+            terms.append(term)
+    if len(terms) > MAX_TERMS:
+        errors.append(_("The list has more than %(max)d terms.") % {"max": MAX_TERMS})
+    if not terms and not errors:
+        errors.append(_("The file holds no terms."))
+    return list(dict.fromkeys(terms)), errors
+
+
+@transaction.atomic
+def import_terms(org: Organisation, data: bytes | str, *, replace: bool = False) -> ListReport:
+    """Add (or with replace=True: replace) confidential terms. All or nothing."""
+    terms, errors = parse_terms(data)
+    report = ListReport(errors=errors)
+    if errors:
+        return report
+    if replace:
+        ConfidentialTerm.objects.filter(org=org).delete()
+    existing = set(ConfidentialTerm.objects.filter(org=org).values_list("term", flat=True))
+    new = [ConfidentialTerm(org=org, term=t) for t in terms if t not in existing]
+    ConfidentialTerm.objects.bulk_create(new, batch_size=2000)
+    report.added = len(new)
+    bump_revision(org)
+    return report
+
+
+YES = {"yes", "ja", "y", "j", "1", "true", "waar"}
+NO = {"no", "nee", "n", "0", "false", "onwaar", ""}
+
+
+@transaction.atomic
+def import_clients(org: Organisation, data: bytes | str) -> ListReport:
+    """The client register from CSV: name, aliases (|-separated), may_be_named, until. All or nothing."""
+    text = _decode(data)
+    report = ListReport()
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    headers = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
+    aliases = {"name": ("name", "naam"), "aliases": ("aliases", "aliassen", "alias"),
+               "may_be_named": ("may_be_named", "mag_genoemd", "mag genoemd worden", "toestemming"),
+               "until": ("until", "tot")}
+    column = {k: next((headers[a] for a in v if a in headers), None) for k, v in aliases.items()}
+    if column["name"] is None:
+        report.errors.append(_("Row 1: the file needs a column “name”."))
+        return report
+    rows: list[tuple[str, str, bool, date | None]] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(reader, start=2):
+        name = (row.get(column["name"]) or "").strip()
+        if not name:
+            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                report.errors.append(_("Row %(row)d: the name is empty.") % {"row": number})
+            continue
+        key = name.casefold()
+        if key in seen:
+            report.errors.append(_("Row %(row)d: “%(name)s” is also in row %(other)d.") % {"row": number, "name": name, "other": seen[key]})
+        seen[key] = number
+        flag = (row.get(column["may_be_named"]) or "").strip().lower() if column["may_be_named"] else ""
+        if flag not in YES | NO:
+            report.errors.append(_("Row %(row)d: “%(value)s” is not yes or no.") % {"row": number, "value": flag})
+        until_text = (row.get(column["until"]) or "").strip() if column["until"] else ""
+        until = None
+        if until_text:
+            for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+                try:
+                    until = timezone.datetime.strptime(until_text, fmt).date()
+                    break
+                except ValueError:
+                    continue
+            else:
+                report.errors.append(_("Row %(row)d: “%(value)s” is not a date (use 2026-12-31).") % {"row": number, "value": until_text})
+        alias_text = (row.get(column["aliases"]) or "").strip() if column["aliases"] else ""
+        rows.append((name, alias_text, flag in YES, until))
+    if not rows and not report.errors:
+        report.errors.append(_("The file holds no clients."))
+    if report.errors:
+        return report
+    existing = {c.name.casefold(): c for c in Client.objects.filter(org=org)}
+    for name, alias_text, may, until in rows:
+        found = existing.get(name.casefold())
+        if found:
+            found.aliases, found.may_be_named, found.until = alias_text, may, until
+            found.save(update_fields=["aliases", "may_be_named", "until"])
+            report.updated += 1
+        else:
+            Client.objects.create(org=org, name=name, aliases=alias_text, may_be_named=may, until=until)
+            report.added += 1
+    bump_revision(org)
+    return report
+
+
+DEMO_DIR = Path(__file__).with_name("demo")
+
+
+def load_demo_check(org: Organisation) -> None:
+    """The demo organisation's guideline, client register, terms and settings (idempotent)."""
+    from zichtbaar.guideline.models import QuietPeriod
+
+    if not GuidelineVersion.objects.filter(org=org).exists():
+        load_demo_guideline(org)
+    import_terms(org, (DEMO_DIR / "terms.txt").read_text(encoding="utf-8"), replace=True)
+    import_clients(org, (DEMO_DIR / "clients.csv").read_text(encoding="utf-8"))
+    CheckSettings.objects.update_or_create(org=org, defaults={
+        "internal_hosts": "intranet.vandijkpartners.nl\n*.sharepoint.com",
+        "max_hashtags": 5,
+    })
+    if not QuietPeriod.objects.filter(org=org).exists():
+        start = timezone.now().replace(month=3, day=1, hour=0, minute=0, second=0, microsecond=0)
+        if start < timezone.now():
+            start = start.replace(year=start.year + 1)
+        QuietPeriod.objects.create(
+            org=org, starts_at=start, ends_at=start + timezone.timedelta(days=14),
+            reason="Jaarcijfers / annual results",
+        )
+    bump_revision(org)

@@ -1,0 +1,206 @@
+"""The guideline for everyone, and the comms screens for the guideline and the check's rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zichtbaar.compose import services as compose_services
+from zichtbaar.guideline import selectors, services
+from zichtbaar.guideline.forms import (
+    RULE_CODES,
+    ListUploadForm,
+    QuietPeriodForm,
+    RuleForm,
+    SectionFormSet,
+    SettingsForm,
+    TryForm,
+    VersionForm,
+)
+from zichtbaar.guideline.models import GuidelineVersion, QuietPeriod, Rule
+from zichtbaar.moments import selectors as moment_selectors
+from zichtbaar.orgs.decorators import comms_required, member_required
+from zichtbaar.orgs.http import TenantRequest
+
+
+def _safe_next(request: TenantRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return "/"
+    return target
+
+
+@member_required
+def read(request: TenantRequest) -> HttpResponse:
+    """The published guideline; acknowledging it is one click."""
+    version = selectors.published_version(request.org.pk)
+    to_acknowledge = selectors.needs_acknowledgement(request.user, request.org.pk)
+    if request.method == "POST" and version is not None:
+        services.acknowledge(request.user, version)
+        messages.success(request, _("Thank you. Happy sharing!"))
+        return redirect(_safe_next(request))
+    return render(request, "guideline/read.html", {
+        "version": version, "sections": list(version.sections.all()) if version else [],
+        "to_acknowledge": to_acknowledge, "next": _safe_next(request),
+    })
+
+
+@member_required
+@require_POST
+def api_check(request: TenantRequest) -> JsonResponse:
+    """POST {"text": ..., "moment": id?, "lang": "nl"|"en"?} → the same JSON as `zichtbaar check_post`."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"errors": {"body": [_("Send a JSON object.")]}}, status=400)
+    errors: dict[str, list[str]] = {}
+    text = payload.get("text") if isinstance(payload, dict) else None
+    if not isinstance(text, str):
+        errors["text"] = [_("Send the text to check as a string.")]
+    moment = None
+    moment_id = payload.get("moment") if isinstance(payload, dict) else None
+    if moment_id is not None:
+        moment = moment_selectors.moment_for_person(request.membership, moment_id) if isinstance(moment_id, int) else None
+        if moment is None:
+            errors["moment"] = [_("No such moment for you.")]
+    if errors:
+        return JsonResponse({"errors": errors}, status=400)
+    result = compose_services.check_post(str(text), moment=moment, membership=request.membership)
+    return JsonResponse(result.as_dict())
+
+
+# --- communications -------------------------------------------------------------------------
+
+
+@comms_required
+def comms_guideline(request: TenantRequest) -> HttpResponse:
+    if request.method == "POST":
+        version = services.new_version(request.org, request.user)
+        return redirect("guideline:comms_version", version_id=version.pk)
+    return render(request, "guideline/comms_guideline.html", {
+        "versions": selectors.versions_of(request.org.pk),
+        "published": selectors.published_version(request.org.pk),
+    })
+
+
+@comms_required
+def comms_version(request: TenantRequest, version_id: int) -> HttpResponse:
+    version = get_object_or_404(GuidelineVersion, pk=version_id, org=request.org)
+    editable = version.published_at is None
+    form = VersionForm(request.POST or None, instance=version)
+    sections = SectionFormSet(request.POST or None, instance=version)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid() and sections.is_valid():
+            form.save()
+            sections.save()
+            if "publish" in request.POST:
+                services.publish_version(version)
+                messages.success(request, _("Published. Everyone reads it once before their next share."))
+                return redirect("guideline:comms_guideline")
+            messages.success(request, _("Saved."))
+            return redirect("guideline:comms_version", version_id=version.pk)
+    return render(request, "guideline/comms_version.html", {
+        "version": version, "form": form, "sections": sections, "editable": editable,
+        "acknowledged": version.acknowledgements.count(),
+    }, status=400 if (form.errors or sections.total_error_count()) else 200)
+
+
+@comms_required
+def comms_rules(request: TenantRequest) -> HttpResponse:
+    """Rules, the check's settings, lists, quiet periods and which rules fire most often."""
+    org = request.org
+    stored = selectors.rules_of(org.pk)
+    rule_forms = []
+    for code in RULE_CODES:
+        instance = stored.get(code) or Rule(org=org, code=code, severity=_default_severity(code),
+                                            blocking=code in selectors.DEFAULT_BLOCKING)
+        rule_forms.append((code, RuleForm(request.POST or None, instance=instance, prefix=code.replace(".", "-"))))
+    settings_form = SettingsForm(request.POST or None, instance=selectors.settings_of(org), prefix="settings")
+    if request.method == "POST":
+        if all(f.is_valid() for _c, f in rule_forms) and settings_form.is_valid():
+            for _code, form in rule_forms:
+                form.save()
+            settings_form.save()
+            services.bump_revision(org)
+            messages.success(request, _("Saved. The check uses the new rules right away."))
+            return redirect("guideline:comms_rules")
+    since = timezone.now() - timedelta(days=90)
+    return render(request, "guideline/comms_rules.html", {
+        "rule_forms": rule_forms, "settings_form": settings_form,
+        "term_count": selectors.term_count(org.pk), "clients": selectors.clients_of(org.pk)[:500],
+        "quiet_periods": QuietPeriod.objects.filter(org=org), "quiet_form": QuietPeriodForm(),
+        "hits": selectors.hit_counts(org.pk, since), "upload_form": ListUploadForm(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _default_severity(code: str) -> str:
+    from zichtbaar.guideline.checker import default_rule
+
+    return default_rule(code).severity
+
+
+@comms_required
+def comms_list_upload(request: TenantRequest, kind: str) -> HttpResponse:
+    """Upload confidential terms (10,000 at once is fine) or the client register. All or nothing."""
+    if kind not in ("terms", "clients"):
+        raise Http404
+    form = ListUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        if kind == "terms":
+            report = services.import_terms(request.org, form.content(), replace=form.cleaned_data["replace"])
+        else:
+            report = services.import_clients(request.org, form.content())
+        if report.ok:
+            messages.success(request, _("Done: %(added)d added, %(updated)d updated.") % {
+                "added": report.added, "updated": report.updated})
+            return redirect("guideline:comms_rules")
+    return render(request, "guideline/comms_upload.html", {"form": form, "report": report, "kind": kind},
+                  status=400 if (form.errors or (report and not report.ok)) else 200)
+
+
+@comms_required
+@require_POST
+def comms_quiet(request: TenantRequest, period_id: int | None = None) -> HttpResponse:
+    if period_id is not None:
+        get_object_or_404(QuietPeriod, pk=period_id, org=request.org).delete()
+        messages.success(request, _("Removed."))
+        return redirect("guideline:comms_rules")
+    form = QuietPeriodForm(request.POST)
+    if form.is_valid():
+        period = form.save(commit=False)
+        period.org = request.org
+        period.save()
+        messages.success(request, _("Quiet period added."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+    return redirect("guideline:comms_rules")
+
+
+@comms_required
+def comms_try(request: TenantRequest) -> HttpResponse:
+    """Try a text against the rules, as an employee would see it."""
+    form = TryForm(request.POST or None, initial={"language": request.membership.user.profile.language})
+    result = pieces = None
+    if request.method == "POST" and form.is_valid():
+        from django.utils import translation
+
+        with translation.override(form.cleaned_data["language"]):
+            result = compose_services.check_post(
+                form.cleaned_data["text"], moment=None, membership=request.membership,
+                language=form.cleaned_data["language"],
+            )
+        pieces = compose_services.highlight(form.cleaned_data["text"], result.findings)
+    return render(request, "guideline/comms_try.html", {"form": form, "result": result, "pieces": pieces})

@@ -1,0 +1,181 @@
+"""Writes for impact: the click rollup and an organisation's reach settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from zichtbaar.impact.models import ClickDaily, ReachSettings, RollupState
+from zichtbaar.orgs.models import Membership, Organisation, User
+from zichtbaar.sharing.models import Click, TrackedLink
+
+logger = logging.getLogger(__name__)
+
+ROLLUP_KEY = "clicks"
+# Pages ask for a fresh rollup at most this often; the worker does the work.
+ROLLUP_INTERVAL = dt.timedelta(minutes=5)
+CLICK_BATCH = 200_000
+LINK_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class RollupResult:
+    clicks_read: int
+    rows_written: int
+    last_click_id: int
+
+
+def _state() -> RollupState:
+    state, _ = RollupState.objects.get_or_create(key=ROLLUP_KEY)
+    return state
+
+
+def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def _recompute(link_ids: list[int], first: dt.date, last: dt.date) -> int:
+    """Recompute the rows of these links for these days from the raw clicks (idempotent)."""
+    start, end = _day_bounds(first, last)
+    links = {
+        row[0]: row[1:]
+        for row in TrackedLink.objects.filter(pk__in=link_ids).values_list(
+            "id", "org_id", "moment_id", "user_id"
+        )
+    }
+    teams = {
+        (m.user_id, m.org_id): m.team_id
+        for m in Membership.objects.filter(user_id__in={v[2] for v in links.values()}).only(
+            "user_id", "org_id", "team_id"
+        )
+    }
+    rows = (
+        Click.objects.filter(link_id__in=link_ids, at__gte=start, at__lt=end, is_bot=False)
+        .annotate(day=TruncDate("at"))
+        .values("link_id", "day")
+        .annotate(clicks=Count("id"), visitors=Count("visitor", distinct=True))
+        .order_by()
+    )
+    objs = []
+    for r in rows:
+        found = links.get(r["link_id"])
+        if found is None:
+            continue
+        org_id, moment_id, user_id = found
+        objs.append(
+            ClickDaily(
+                link_id=r["link_id"],
+                day=r["day"],
+                org_id=org_id,
+                moment_id=moment_id,
+                user_id=user_id,
+                team_id=teams.get((user_id, org_id)),
+                clicks=r["clicks"],
+                visitors=r["visitors"],
+            )
+        )
+    ClickDaily.objects.bulk_create(
+        objs,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["link", "day"],
+        update_fields=["org", "moment", "user", "team", "clicks", "visitors"],
+    )
+    return len(objs)
+
+
+def rollup_clicks(*, batch: int = CLICK_BATCH) -> RollupResult:
+    """Sum the clicks that arrived since the last run into ClickDaily rows.
+
+    Every (link, day) a new click touches is recomputed from the raw clicks, so a run is
+    idempotent, two runs at once write the same rows, and distinct visitors stay distinct
+    within a day. The redirect (/l/<code>) is never involved: it stays one INSERT.
+    """
+    state = _state()
+    start_id = state.last_click_id
+    read = written = 0
+    top = Click.objects.aggregate(m=Max("id"))["m"] or 0
+    while start_id < top:
+        end_id = min(start_id + batch, top)
+        new = Click.objects.filter(id__gt=start_id, id__lte=end_id)
+        span = new.aggregate(first=Min("at"), last=Max("at"), n=Count("id"))
+        if span["n"]:
+            link_ids = sorted(set(new.values_list("link_id", flat=True).distinct()))
+            first = timezone.localdate(span["first"])
+            last = timezone.localdate(span["last"])
+            for i in range(0, len(link_ids), LINK_CHUNK):
+                with transaction.atomic():
+                    written += _recompute(link_ids[i : i + LINK_CHUNK], first, last)
+            read += span["n"]
+        start_id = end_id
+        RollupState.objects.filter(key=ROLLUP_KEY, last_click_id__lt=end_id).update(
+            last_click_id=end_id
+        )
+    RollupState.objects.filter(key=ROLLUP_KEY).update(last_run_at=timezone.now())
+    return RollupResult(clicks_read=read, rows_written=written, last_click_id=start_id)
+
+
+def request_rollup() -> None:
+    """Ask the worker for a rollup when the last one is older than ROLLUP_INTERVAL.
+
+    One conditional UPDATE, so many page views in the same minutes enqueue one task.
+    """
+    from django.db.models import Q
+
+    from zichtbaar.impact.tasks import rollup_clicks_task
+
+    now = timezone.now()
+    stale = now - ROLLUP_INTERVAL
+    claimed = RollupState.objects.filter(
+        Q(requested_at__isnull=True) | Q(requested_at__lt=stale), key=ROLLUP_KEY
+    ).update(requested_at=now)
+    if not claimed:
+        if not RollupState.objects.filter(key=ROLLUP_KEY).exists():
+            RollupState.objects.get_or_create(key=ROLLUP_KEY, defaults={"requested_at": now})
+        else:
+            return
+    transaction.on_commit(lambda: _enqueue(rollup_clicks_task))
+
+
+def _enqueue(task: object) -> None:
+    try:
+        task.enqueue()  # type: ignore[attr-defined]
+    except Exception:  # a queue outage must not break a page
+        logger.warning("could not enqueue the click rollup", exc_info=True)
+
+
+def save_reach_settings(
+    org: Organisation,
+    *,
+    organic_reach_low: float,
+    organic_reach_high: float,
+    overlap: float,
+    count_followers: bool,
+    source: str,
+    by: User | None,
+) -> ReachSettings:
+    obj, _ = ReachSettings.objects.update_or_create(
+        org=org,
+        defaults={
+            "organic_reach_low": organic_reach_low,
+            "organic_reach_high": organic_reach_high,
+            "overlap": overlap,
+            "count_followers": count_followers,
+            "source": source,
+            "updated_by": by,
+        },
+    )
+    return obj
+
+
+def reset_reach_settings(org: Organisation) -> None:
+    ReachSettings.objects.filter(org=org).delete()

@@ -1,0 +1,179 @@
+"""Segment anonymity for survey results (pure, no Django).
+
+The rules, as engagement-survey vendors apply them (Viva Glint, Qualtrics EX, Lattice):
+
+- a group of respondents is reported only when it holds at least MIN_CELL (5) people;
+- free-text comments are shown only when at least MIN_TEXT (10) people wrote one;
+- complementary suppression: when a group is hidden, more groups of the same breakdown are
+  hidden until the hidden groups together hold at least 5 people, so that "total minus the
+  visible groups" never reveals a group under 5;
+- differencing: a group (a filter combination) whose members differ from an already released
+  group by fewer than 5 people (1 to 4, counted as the symmetric difference of the two sets of
+  respondents) is refused, because comparing the two would show the answers of those few.
+
+`DifferencingGuard` remembers what was released (the whole sample first); `suppress_breakdown`
+applies the first three rules to one breakdown (team, tenure, ...), and `filter_rows` answers
+an ad-hoc filter combination or refuses it. `k_anonymous_segments` prepares row-level exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MIN_CELL = 5
+MIN_TEXT = 10
+NOT_ANSWERED = "(not answered)"
+
+
+class AnonymityRefused(Exception):
+    """A result would describe fewer than MIN_CELL people, directly or by differencing."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        self.reason = reason
+        super().__init__(detail or reason)
+
+
+@dataclass
+class DifferencingGuard:
+    """Remembers released groups (as sets of row positions) and refuses near-duplicates."""
+
+    min_cell: int = MIN_CELL
+    released: list[frozenset[int]] = field(default_factory=list)
+
+    def problem(self, rows: Iterable[int]) -> str | None:
+        group = frozenset(rows)
+        if len(group) < self.min_cell:
+            return "small"
+        for other in self.released:
+            if 0 < len(group ^ other) < self.min_cell:
+                return "differencing"
+        return None
+
+    def check(self, rows: Iterable[int]) -> frozenset[int]:
+        group = frozenset(rows)
+        reason = self.problem(group)
+        if reason:
+            raise AnonymityRefused(
+                reason,
+                "fewer than 5 respondents"
+                if reason == "small"
+                else "differs from a released group by fewer than 5 respondents",
+            )
+        return group
+
+    def release(self, rows: Iterable[int]) -> None:
+        group = frozenset(rows)
+        if group not in self.released:
+            self.released.append(group)
+
+
+@dataclass
+class Cell:
+    value: str
+    rows: frozenset[int]
+    suppressed: bool = False
+    reason: str | None = None  # small, differencing, complementary
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+
+def suppress_breakdown(values: pd.Series, guard: DifferencingGuard) -> list[Cell]:
+    """Cells of one breakdown with primary and complementary suppression applied.
+
+    Missing values form their own group (NOT_ANSWERED) under the same rules. Visible cells and
+    the union of the hidden ones (derivable as total minus visible) are released to the guard.
+    """
+    labels = values.where(values.notna(), NOT_ANSWERED).astype(str).to_numpy()
+    cells = [
+        Cell(value, frozenset(np.flatnonzero(labels == value).tolist()))
+        for value in pd.unique(labels)
+    ]
+    cells.sort(key=lambda c: (c.value == NOT_ANSWERED, c.value))
+    for cell in cells:
+        reason = guard.problem(cell.rows)
+        if reason:
+            cell.suppressed, cell.reason = True, reason
+    while True:
+        hidden = [c for c in cells if c.suppressed]
+        visible = [c for c in cells if not c.suppressed]
+        if not hidden or not visible:
+            break
+        union = frozenset().union(*(c.rows for c in hidden))
+        if guard.problem(union) is None:
+            break
+        smallest = min(visible, key=lambda c: (c.n, c.value))
+        smallest.suppressed, smallest.reason = True, "complementary"
+    for cell in cells:
+        if not cell.suppressed:
+            guard.release(cell.rows)
+    hidden_rows = [c.rows for c in cells if c.suppressed]
+    if hidden_rows and any(not c.suppressed for c in cells):
+        guard.release(frozenset().union(*hidden_rows))
+    return cells
+
+
+def filter_rows(
+    segments: pd.DataFrame, filters: Mapping[str, str | Iterable[str]], guard: DifferencingGuard
+) -> frozenset[int]:
+    """The row positions matching a filter combination, or AnonymityRefused.
+
+    A filter maps a segment column to one value or a list of values; the result is released
+    to the guard, so a later combination that differs from it by 1 to 4 people is refused.
+    """
+    mask = np.ones(len(segments), dtype=bool)
+    for col, wanted in filters.items():
+        if col not in segments.columns:
+            raise KeyError(col)
+        allowed = [wanted] if isinstance(wanted, str) else list(wanted)
+        mask &= segments[col].astype(str).isin(allowed).to_numpy()
+    rows = guard.check(np.flatnonzero(mask).tolist())
+    guard.release(rows)
+    return rows
+
+
+def visible_comments(
+    comments: pd.Series | None, seed: int = 0, min_text: int = MIN_TEXT
+) -> list[str] | None:
+    """The non-empty comments in a shuffled order, or None when fewer than min_text exist."""
+    if comments is None:
+        return None
+    texts = [str(t) for t in comments.dropna().tolist() if str(t).strip()]
+    if len(texts) < min_text:
+        return None
+    order = np.random.default_rng(seed).permutation(len(texts))
+    return [texts[i] for i in order]
+
+
+def k_anonymous_segments(
+    segments: pd.DataFrame, other_label: str, k: int = MIN_CELL
+) -> pd.DataFrame:
+    """Segment columns fit for a row-level export.
+
+    Per column, the cells that the report suppresses (primary and complementary) are merged
+    into one `other_label` value (at least k people by construction). Then, while some
+    combination of the remaining columns holds fewer than k people, the last column is
+    dropped. Every value and every combination of values in the result holds >= k people.
+    """
+    out = pd.DataFrame(index=segments.index)
+    for col in segments.columns:
+        guard = DifferencingGuard(min_cell=k)
+        guard.release(range(len(segments)))
+        cells = suppress_breakdown(segments[col].reset_index(drop=True), guard)
+        hidden = {c.value for c in cells if c.suppressed}
+        labels = segments[col].where(segments[col].notna(), NOT_ANSWERED).astype(str)
+        if hidden and len(hidden) == len(cells):
+            continue  # nothing reportable in this column
+        out[col] = labels.where(~labels.isin(hidden), other_label)
+    cols = list(out.columns)
+    while cols:
+        sizes = out[cols].value_counts(dropna=False)
+        if int(sizes.min()) >= k:
+            break
+        cols.pop()
+    return out[cols]

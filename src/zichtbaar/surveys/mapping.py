@@ -1,0 +1,295 @@
+"""Reading responses and the column mapping: which columns play which part (pure, no Django).
+
+Validation is all-or-nothing: every problem is collected with its row number (as a spreadsheet
+shows it: the header is row 1) and nothing is analysed while one remains. Columns that the
+mapping does not name are never read into the analysis or the exports (names, e-mail
+addresses and timestamps of form exports stay out).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+DEFAULT_YES = ("1", "yes", "y", "ja", "j", "true", "waar", "x", "checked", "selected", "gekozen")
+DEFAULT_NO = ("0", "no", "n", "nee", "false", "onwaar", "")
+MAX_REPORTED_PROBLEMS = 50
+
+
+class MappingError(ValueError):
+    """The mapping or the data does not fit; `problems` lists every one found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = problems[:MAX_REPORTED_PROBLEMS]
+        more = len(problems) - len(shown)
+        text = "\n".join(f"- {p}" for p in shown)
+        if more > 0:
+            text += f"\n- ... and {more} more"
+        super().__init__(text)
+
+
+@dataclass
+class Scale:
+    name: str
+    items: list[str]
+    label: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Mapping:
+    likert: str | None = None
+    likert_min: float = 1
+    likert_max: float = 5
+    yes_no: str | None = None
+    yes_values: tuple[str, ...] = DEFAULT_YES
+    no_values: tuple[str, ...] | None = None
+    scales: list[Scale] = field(default_factory=list)
+    barriers: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    segments: list[str] = field(default_factory=list)
+    comments: str | None = None
+    recode: dict[str, float] = field(default_factory=dict)
+    item_text: dict[str, dict[str, str]] = field(default_factory=dict)
+    title: dict[str, str] = field(default_factory=dict)
+    organisation: str | None = None
+
+    def columns(self) -> list[str]:
+        cols = [c for c in (self.likert, self.yes_no) if c]
+        for s in self.scales:
+            cols += s.items
+        cols += [c for c, _ in self.barriers.values()]
+        cols += self.segments
+        if self.comments:
+            cols.append(self.comments)
+        seen: dict[str, None] = {}
+        for c in cols:
+            seen.setdefault(c, None)
+        return list(seen)
+
+
+def _norm(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().lower()
+
+
+def _label(value: Any, name: str) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value, "nl": value}
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    return {}
+
+
+def parse_mapping(raw: Any) -> Mapping:
+    """Build a Mapping from the YAML structure; raises MappingError listing every problem."""
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise MappingError(["the mapping must be a YAML mapping (key: value)"])
+    m = Mapping()
+    will = raw.get("willingness") or {}
+    if not isinstance(will, dict):
+        problems.append("willingness: expected likert and/or yes_no")
+        will = {}
+    likert = will.get("likert")
+    if isinstance(likert, dict):
+        m.likert = likert.get("column")
+        m.likert_min = float(likert.get("min", 1))
+        m.likert_max = float(likert.get("max", 5))
+        if m.likert_max - m.likert_min < 2:
+            problems.append("willingness.likert: max - min must be at least 2")
+    elif likert is not None:
+        m.likert = str(likert)
+    yes_no = will.get("yes_no")
+    if isinstance(yes_no, dict):
+        m.yes_no = yes_no.get("column")
+        if "yes" in yes_no:
+            m.yes_values = tuple(_norm(v) for v in _as_list(yes_no["yes"]))
+        if "no" in yes_no:
+            m.no_values = tuple(_norm(v) for v in _as_list(yes_no["no"]))
+    elif yes_no is not None:
+        m.yes_no = str(yes_no)
+    if not m.likert and not m.yes_no:
+        problems.append("willingness: map at least one of likert and yes_no")
+
+    scales = raw.get("scales") or {}
+    if not isinstance(scales, dict) or not scales:
+        problems.append("scales: map at least one scale (name: [item columns])")
+        scales = {}
+    for name, spec in scales.items():
+        if isinstance(spec, dict):
+            items = [str(c) for c in _as_list(spec.get("items"))]
+            label = _label(spec.get("label"), name)
+        else:
+            items = [str(c) for c in _as_list(spec)]
+            label = {}
+        if not items:
+            problems.append(f"scales.{name}: no item columns")
+        m.scales.append(Scale(str(name), items, label))
+
+    barriers = raw.get("barriers") or {}
+    if not isinstance(barriers, dict):
+        problems.append("barriers: expected key: column")
+        barriers = {}
+    for key, spec in barriers.items():
+        if isinstance(spec, dict):
+            col = str(spec.get("column"))
+            yes = tuple(_norm(v) for v in _as_list(spec.get("yes", DEFAULT_YES)))
+        else:
+            col, yes = str(spec), DEFAULT_YES
+        m.barriers[str(key)] = (col, yes)
+
+    m.segments = [str(s) for s in _as_list(raw.get("segments"))]
+    m.comments = raw.get("comments")
+    recode = raw.get("recode") or {}
+    m.recode = {_norm(k): float(v) for k, v in recode.items()}
+    for col, text in (raw.get("item_text") or {}).items():
+        m.item_text[str(col)] = _label(text, col)
+    m.title = _label(raw.get("title"), "title")
+    m.organisation = raw.get("organisation")
+    if problems:
+        raise MappingError(problems)
+    return m
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    with Path(path).open(encoding="utf-8") as fh:
+        try:
+            raw = yaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            raise MappingError([f"the mapping is not valid YAML: {exc}"]) from exc
+    return parse_mapping(raw)
+
+
+def read_responses(path: str | Path) -> pd.DataFrame:
+    """A CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX export, all as text."""
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        return pd.read_excel(p, dtype=object, engine="openpyxl")
+    if p.suffix.lower() != ".csv":
+        raise MappingError([f"{p.name}: expected a .csv or .xlsx file"])
+    return pd.read_csv(
+        p, dtype=str, sep=None, engine="python", encoding="utf-8-sig", keep_default_na=False
+    )
+
+
+@dataclass
+class Prepared:
+    """The mapped columns, validated and typed: what the analysis works on."""
+
+    mapping: Mapping
+    likert: pd.Series | None
+    yes_no: pd.Series | None
+    scales: dict[str, pd.DataFrame]
+    barriers: dict[str, pd.Series]
+    segments: dict[str, pd.Series]
+    comments: pd.Series | None
+    n: int = 0
+
+    def segments_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.segments)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def _to_number(value: Any, recode: dict[str, float]) -> float | None | str:
+    """A float, None for empty, or the original text when it is no number."""
+    key = _norm(value)
+    if key == "":
+        return None
+    if key in recode:
+        return recode[key]
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    if _NUMBER.match(text):
+        return float(text.replace(",", "."))
+    return text
+
+
+def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
+    """Validate all mapped columns at once and convert them; MappingError lists every problem."""
+    problems: list[str] = []
+    frame = frame.reset_index(drop=True)
+    missing = [c for c in mapping.columns() if c not in frame.columns]
+    if missing:
+        raise MappingError([f"column {c!r} is in the mapping but not in the data" for c in missing])
+    if len(frame) == 0:
+        raise MappingError(["the file holds no responses"])
+
+    def numeric(col: str, lo: float | None = None, hi: float | None = None) -> pd.Series:
+        out = []
+        for i, value in enumerate(frame[col].tolist()):
+            num = _to_number(value, mapping.recode)
+            if isinstance(num, str):
+                problems.append(f"row {i + 2}, column {col!r}: {num!r} is not a number")
+                out.append(math.nan)
+            elif num is None:
+                out.append(math.nan)
+            else:
+                if (lo is not None and num < lo) or (hi is not None and num > hi):
+                    problems.append(
+                        f"row {i + 2}, column {col!r}: {num:g} is outside {lo:g} to {hi:g}"
+                    )
+                out.append(num)
+        return pd.Series(out, name=col, dtype=float)
+
+    likert = (
+        numeric(mapping.likert, mapping.likert_min, mapping.likert_max) if mapping.likert else None
+    )
+    yes_no = None
+    if mapping.yes_no:
+        values = []
+        for i, value in enumerate(frame[mapping.yes_no].tolist()):
+            key = _norm(value)
+            if key in mapping.yes_values:
+                values.append(1.0)
+            elif key == "":
+                values.append(math.nan)
+            elif mapping.no_values is None or key in mapping.no_values:
+                values.append(0.0)
+            else:
+                problems.append(
+                    f"row {i + 2}, column {mapping.yes_no!r}: {value!r} is neither yes nor no"
+                )
+                values.append(math.nan)
+        yes_no = pd.Series(values, name=mapping.yes_no, dtype=float)
+    scales = {s.name: pd.concat([numeric(c) for c in s.items], axis=1) for s in mapping.scales}
+    barriers = {}
+    for key, (col, yes) in mapping.barriers.items():
+        barriers[key] = pd.Series(
+            [1.0 if _norm(v) in yes else 0.0 for v in frame[col].tolist()], name=col, dtype=float
+        )
+    segments = {}
+    for col in mapping.segments:
+        segments[col] = pd.Series(
+            [None if _norm(v) == "" else str(v).strip() for v in frame[col].tolist()],
+            name=col,
+            dtype=object,
+        )
+    comments = None
+    if mapping.comments:
+        comments = pd.Series(
+            [None if _norm(v) == "" else str(v).strip() for v in frame[mapping.comments]],
+            dtype=object,
+        )
+    if problems:
+        raise MappingError(problems)
+    return Prepared(mapping, likert, yes_no, scales, barriers, segments, comments, len(frame))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
