@@ -81,20 +81,21 @@ def _filters(request: TenantRequest) -> tuple[int, Team | None]:
     return period, team
 
 
+def _reach_items(db: selectors.Dashboard) -> list[tuple[str, int]]:
+    r = db.reach
+    return [
+        (_("Potential reach"), r.potential_reach),
+        (_("Estimated unique reach"), r.unique_reach_estimate),
+        (_("Views if everyone posts once"), r.views_if_everyone_posts[1]),
+        (_("Estimated views of the shares in this period"), db.views_realised[1]),
+        (_("Clicks on tracked links"), db.clicks),
+    ]
+
+
 def _charts(db: selectors.Dashboard) -> dict[str, charts.Chart]:
     k = db.threshold
     out = {"trend": charts.trend(db.weeks)}
-    r = db.reach
-    out["reach"] = charts.reach_bars(
-        [
-            (_("Potential reach"), r.potential_reach),
-            (_("Estimated unique reach"), r.unique_reach_estimate),
-            (_("Views if everyone posts once"), r.views_if_everyone_posts[1]),
-            (_("Estimated views of the shares"), db.views_realised[1]),
-            (_("Clicks on tracked links"), db.clicks),
-        ],
-        title=_("Potential and realised reach"),
-    )
+    out["reach"] = charts.reach_bars(_reach_items(db), title=_("Potential and realised reach"))
     if db.team is None:
         out["teams"] = charts.bars(
             "chart-teams",
@@ -134,6 +135,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
         "db": db,
         "a": assumptions,
         "charts": {} if db.hidden else _charts(db),
+        "reach_items": _reach_items(db),
         "periods": selectors.PERIODS,
         "query": request.GET.urlencode(),
     }
