@@ -308,10 +308,17 @@ def test_uploaded_images_lose_their_location_data(login, alice, acme):
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), "teal").save(buf, format="JPEG", exif=exif)
     kind = MomentType.objects.get(org=None, key="event")
-    response = login(alice).post("/comms/moments/new/", {
-        "type": kind.pk, "title": "With photo", "what_happened": "x", "happened_on": "2026-12-01",
-        "audience_everyone": "on", "image": SimpleUploadedFile("p.jpg", buf.getvalue(), content_type="image/jpeg"),
-    })
+    response = login(alice).post(
+        "/comms/moments/new/",
+        {
+            "type": kind.pk,
+            "title": "With photo",
+            "what_happened": "x",
+            "happened_on": "2026-12-01",
+            "audience_everyone": "on",
+            "image": SimpleUploadedFile("p.jpg", buf.getvalue(), content_type="image/jpeg"),
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     moment = Moment.objects.get(title="With photo")
     with Image.open(moment.image.path) as stored:

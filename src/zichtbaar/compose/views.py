@@ -42,7 +42,9 @@ def _drafts(request: TenantRequest, moment: Moment) -> tuple[list[Suggestion], o
     return selectors.drafts_for(moment, membership, link_url, count=4), link
 
 
-def _check(request: TenantRequest, moment: Moment, text: str, drafts: list[Suggestion]) -> services.CheckResult:
+def _check(
+    request: TenantRequest, moment: Moment, text: str, drafts: list[Suggestion]
+) -> services.CheckResult:
     return services.check_post(
         text, moment=moment, membership=request.membership, offered=tuple(d.text for d in drafts)
     )
@@ -83,7 +85,9 @@ def _page(
             "result": result,
             "pieces": services.highlight(text, result.findings),
             "confirm": confirm,
-            "to_acknowledge": guideline_selectors.needs_acknowledgement(membership.user, membership.org_id),
+            "to_acknowledge": guideline_selectors.needs_acknowledgement(
+                membership.user, membership.org_id
+            ),
             "link": link,
             "my_shares": my_shares,
             "clicks": clicks,
@@ -106,9 +110,15 @@ def check(request: TenantRequest, moment_id: int) -> HttpResponse:
     text = normalise_newlines(request.POST.get("text", ""))[: sharing_services.MAX_POST_LENGTH * 2]
     drafts, _link = _drafts(request, moment)
     result = _check(request, moment, text, drafts)
-    return render(request, "compose/_check.html", {
-        "result": result, "pieces": services.highlight(text, result.findings), "moment": moment,
-    })
+    return render(
+        request,
+        "compose/_check.html",
+        {
+            "result": result,
+            "pieces": services.highlight(text, result.findings),
+            "moment": moment,
+        },
+    )
 
 
 @member_required
@@ -136,7 +146,12 @@ def open_in_linkedin(request: TenantRequest, moment_id: int) -> HttpResponse:
     url = sharing_services.linkedin_composer_url(form.cleaned_data["text"])
     if len(url) > sharing_services.MAX_COMPOSER_URL:
         # Long texts in non-Latin scripts or with many emoji don't fit in a link.
-        messages.error(request, _("This text is too long to hand to LinkedIn in a link. Please use “Copy text” and paste it into LinkedIn."))
+        messages.error(
+            request,
+            _(
+                "This text is too long to hand to LinkedIn in a link. Please use “Copy text” and paste it into LinkedIn."
+            ),
+        )
         return _page(request, moment, form=form, result=result, status=400)
     guideline_services.record_hits(membership.org_id, result)  # type: ignore[arg-type]
     return HttpResponseRedirect(url)
@@ -148,7 +163,9 @@ def record_share(request: TenantRequest, moment_id: int) -> HttpResponse:
     moment = _moment_or_404(request, moment_id)
     form = ComposeForm(request.POST)
     if moment.is_embargoed:
-        messages.error(request, _("This moment can't be shared yet, so there is nothing to record."))
+        messages.error(
+            request, _("This moment can't be shared yet, so there is nothing to record.")
+        )
         return _page(request, moment, form=form, status=400)
     if not form.is_valid():
         return _page(request, moment, form=form, status=400)

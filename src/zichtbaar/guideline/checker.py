@@ -176,6 +176,11 @@ class RuleConfig:
             object.__setattr__(self, "severity", DEFAULT_SEVERITY.get(self.code, CHANGE))
 
 
+def default_rule(code: str) -> RuleConfig:
+    """The rule as it is when an organisation has not configured it (on, default severity)."""
+    return RuleConfig(code)
+
+
 @dataclass(frozen=True)
 class ClientEntry:
     name: str
@@ -192,6 +197,8 @@ _ASCII_FOLD = {c: " " for c in range(128) if chr(c).isspace()}
 _ASCII_FOLD.update({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 _SEGMENTS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]", re.S)
 _CHAR_CACHE: dict[str, str] = {}
+#: Letters without a Unicode decomposition that people write without their "accent".
+_TRANSLITERATE = {"æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 
 
 def _fold_char(char: str) -> str:
@@ -210,6 +217,10 @@ def _fold_char(char: str) -> str:
                 for c in unicodedata.normalize("NFKD", folded)
                 if not unicodedata.combining(c)
             )
+    if folded in _TRANSLITERATE:
+        folded = _TRANSLITERATE[folded]
+    if char.isalnum() and not folded.isalnum():  # "Ŀ" -> "l·": a letter stays a letter
+        folded = "".join(c for c in folded if c.isalnum())
     if len(_CHAR_CACHE) < 50_000:
         _CHAR_CACHE[char] = folded
     return folded
@@ -269,8 +280,9 @@ def fold_key(value: str) -> str:
 
 
 class _WordAutomaton:
-    """Aho-Corasick over folded keys; ``payload`` per key. Matches are whole words: a key whose
-    first (last) char is a letter or digit must not touch another letter or digit there."""
+    """Aho-Corasick over folded keys; ``payload`` per key. Matches are whole words: a match must
+    not touch a letter or digit on either side ("Aurora" not in "Auroras", "@acme" not in
+    "jan@acme.nl")."""
 
     __slots__ = ("_automaton", "size")
 
@@ -280,7 +292,7 @@ class _WordAutomaton:
         if keyed:
             automaton = ahocorasick.Automaton()
             for key, payload in keyed.items():
-                automaton.add_word(key, (len(key), key[0].isalnum(), key[-1].isalnum(), payload))
+                automaton.add_word(key, (len(key), payload))
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -291,12 +303,12 @@ class _WordAutomaton:
         text = folded.text
         last = len(text)
         hits = []
-        for end_index, (length, check_left, check_right, payload) in self._automaton.iter(text):
+        for end_index, (length, payload) in self._automaton.iter(text):
             start = end_index + 1 - length
             end = end_index + 1
-            if check_left and start > 0 and text[start - 1].isalnum():
+            if start > 0 and text[start - 1].isalnum():
                 continue
-            if check_right and end < last and text[end].isalnum():
+            if end < last and text[end].isalnum():
                 continue
             hits.append((start, -end, payload))
         if not hits:
@@ -519,45 +531,57 @@ def _ibans(text: str) -> list[tuple[int, int]]:
                 i += 1
                 continue
             break
-        if length >= 15 and not (i < n and text[i].isalnum()):
-            if std_iban.is_valid("".join(chars)):
-                out.append((match.start(), i))
+        at_boundary = not (i < n and text[i].isalnum())
+        if length >= 15 and at_boundary and std_iban.is_valid("".join(chars)):
+            out.append((match.start(), i))
     return out
 
 
-_BSN = re.compile(
-    r"(?<![\d.,])(?<!\d[ .\-])"
-    r"(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4} \d{2} \d{3})"
-    r"(?![ .\-]?\d)(?![.,]\d)"
+# Number-like runs: digits joined by single spaces, dots or hyphens, not glued to a number before.
+_NUMBER_RUN = re.compile(r"(?<![\d.,])\d+(?:[ .\-]\d+)*")
+_BSN_SHAPE = re.compile(r"\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4} \d{2} \d{3}")
+_ELEVEN_SHAPE = re.compile(
+    r"\d{11}|\d{2}\.\d{2}\.\d{2}[-. ]\d{3}[-.]\d{2}|\d{6}[- ]\d{3}[- ]?\d{2}|\d{2} \d{3} \d{3} \d{3}"
 )
-_ELEVEN = re.compile(
-    r"(?<![\d.,])(?<!\d[ .\-])"
-    r"(?:\d{11}|\d{2}\.\d{2}\.\d{2}[-. ]\d{3}[-.]\d{2}|\d{6}[- ]\d{3}[- ]?\d{2}"
-    r"|\d{2} \d{3} \d{3} \d{3})"
-    r"(?![ .\-]?\d)(?![.,]\d)"
-)
+_CARD_SHAPE = re.compile(r"\d+(?:[ \-]\d+)*")
+_DECIMAL_AFTER = re.compile(r"[.,]\d")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _digits(value: str) -> str:
-    return "".join(c for c in value if c.isdigit())
+    return value.replace(" ", "").replace(".", "").replace("-", "")
 
 
-def _national_ids(text: str) -> list[tuple[int, int]]:
+def _number_runs(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, digits)`` for runs of 9 or more digits that are not the start of a decimal."""
     out = []
-    for match in _BSN.finditer(text):
+    for match in _NUMBER_RUN.finditer(text):
+        start, end = match.span()
+        if end - start < 9:
+            continue
         digits = _digits(match.group())
-        if nl_bsn.is_valid(digits) and not _looks_like_amount(text, *match.span()):
-            out.append(match.span())
-    for match in _ELEVEN.finditer(text):
-        digits = _digits(match.group())
-        if (be_nn.is_valid(digits) or de_idnr.is_valid(digits)) and not _looks_like_amount(
-            text, *match.span()
-        ):
-            out.append(match.span())
+        if len(digits) >= 9 and not _DECIMAL_AFTER.match(text, end):
+            out.append((start, end, digits))
     return out
 
 
-_CARD = re.compile(r"(?<!\d)(?<!\d[ \-])(?:\d[ \-]?){12,18}\d(?![ \-]?\d)")
+def _national_ids(
+    text: str, runs: list[tuple[int, int, str]] | None = None
+) -> list[tuple[int, int]]:
+    out = []
+    for start, end, digits in _number_runs(text) if runs is None else runs:
+        size = len(digits)
+        if size == 9:
+            valid = _BSN_SHAPE.fullmatch(text, start, end) and nl_bsn.is_valid(digits)
+        elif size == 11:
+            valid = _ELEVEN_SHAPE.fullmatch(text, start, end) and (
+                be_nn.is_valid(digits) or de_idnr.is_valid(digits)
+            )
+        else:
+            continue
+        if valid and not _looks_like_amount(text, start, end):
+            out.append((start, end))
+    return out
 
 
 def _card_prefix_ok(digits: str) -> bool:
@@ -578,30 +602,45 @@ def _card_prefix_ok(digits: str) -> bool:
     return False
 
 
-def _cards(text: str) -> list[tuple[int, int]]:
+def _cards(text: str, runs: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int]]:
     out = []
-    for match in _CARD.finditer(text):
-        digits = _digits(match.group())
-        if 13 <= len(digits) <= 19 and _card_prefix_ok(digits) and luhn.is_valid(digits):
-            out.append(match.span())
+    for start, end, digits in _number_runs(text) if runs is None else runs:
+        if (
+            13 <= len(digits) <= 19
+            and _CARD_SHAPE.fullmatch(text, start, end)
+            and _card_prefix_ok(digits)
+            and luhn.is_valid(digits)
+        ):
+            out.append((start, end))
     return out
 
 
-# Digit-rich stretches where a phone number could be; libphonenumber only looks there.
-_PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \u00a0\-().\/]{4,}\d")
+# Where a phone number may start: "+", "(" or a trunk/international "0", not inside another number
+# or word. NL numbers without their leading 0 do not pass leniency VALID anyway.
+_PHONE_START = re.compile(r"(?<![\w.,/\-+(])(?:\+\s?\d|\(\+?\d|0\d)")
+_PHONE_EXTENT = re.compile(r"[+(]?\d[\d \u00a0\-().\/]*\d")
 
 
 def _phones(text: str) -> list[tuple[int, int]]:
+    """libphonenumber (region NL, leniency VALID), run only on short windows around stretches that
+    can start a phone number and hold at least 7 digits."""
     windows: list[list[int]] = []
     n = len(text)
-    for match in _PHONE_CANDIDATE.finditer(text):
-        if sum(c.isdigit() for c in match.group()) < 7:
+    position = 0
+    for match in _PHONE_START.finditer(text):
+        if match.start() < position:
             continue
-        start = max(0, match.start() - 12)
+        extent = _PHONE_EXTENT.match(text, match.start())
+        if extent is None:
+            continue
+        position = extent.end()
+        if sum(c.isdigit() for c in extent.group()) < 7:
+            continue
+        start = max(0, extent.start() - 12)
         floor = max(0, start - 40)
         while start > floor and not text[start - 1].isspace():
             start -= 1
-        end = min(n, match.end() + 12)
+        end = min(n, extent.end() + 12)
         ceiling = min(n, end + 40)
         while end < ceiling and not text[end].isspace():
             end += 1
@@ -630,10 +669,90 @@ _LINK = re.compile(
 _TRAILING = ".,;:!?'\"»”’)]}>"
 #: TLDs a bare "word.word" must end in to count as a link (so "Node.js" or "rapport.pdf" do not).
 _BARE_TLDS = frozenset(
-    """com net org info biz edu gov int eu nl be de fr uk co io ai app dev tech cloud online site
-    shop store blog news nu me tv us ca au ch at dk se no fi es it pt pl ie lu cz hu ro gr jp cn
-    in br mx za nz sg hk ru ua tr il ae is ee lt lv si sk bg hr frl amsterdam brussels
-    local internal corp lan intra intranet home localhost""".split()
+    [
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "edu",
+        "gov",
+        "int",
+        "eu",
+        "nl",
+        "be",
+        "de",
+        "fr",
+        "uk",
+        "co",
+        "io",
+        "ai",
+        "app",
+        "dev",
+        "tech",
+        "cloud",
+        "online",
+        "site",
+        "shop",
+        "store",
+        "blog",
+        "news",
+        "nu",
+        "me",
+        "tv",
+        "us",
+        "ca",
+        "au",
+        "ch",
+        "at",
+        "dk",
+        "se",
+        "no",
+        "fi",
+        "es",
+        "it",
+        "pt",
+        "pl",
+        "ie",
+        "lu",
+        "cz",
+        "hu",
+        "ro",
+        "gr",
+        "jp",
+        "cn",
+        "in",
+        "br",
+        "mx",
+        "za",
+        "nz",
+        "sg",
+        "hk",
+        "ru",
+        "ua",
+        "tr",
+        "il",
+        "ae",
+        "is",
+        "ee",
+        "lt",
+        "lv",
+        "si",
+        "sk",
+        "bg",
+        "hr",
+        "frl",
+        "amsterdam",
+        "brussels",
+        "local",
+        "internal",
+        "corp",
+        "lan",
+        "intra",
+        "intranet",
+        "home",
+        "localhost",
+    ]
 )
 
 
@@ -698,43 +817,44 @@ def _links(text: str) -> list[tuple[int, int, str, str]]:
 
 _HASHTAG = re.compile(r"(?<![\w#&/])#(?=\w*[^\W\d_])\w+")
 _WORD = re.compile(r"[^\W\d_]+")
+_CAPS_CANDIDATE = re.compile(r"(?<![^\W\d_])[^\W\d_a-z]{2,}(?![^\W\d_])")
 _SHOUT_BREAK = re.compile(r"[,;/&|+#@\u2022]|\n\s*\n")
 
 
 def _shouting(text: str, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Runs of >= 4 all-caps words of >= 2 letters, or all-caps runs of >= 20 letters; one-letter
-    words are neutral; commas, slashes, hashtags and blank lines break a run (acronym lists)."""
+    """Runs of >= 4 all-caps words of >= 2 letters, or all-caps runs of >= 20 letters. One-letter
+    capitals ("I", "A") are neutral; commas, slashes, hashtags, links and blank lines break a run,
+    so acronym lists ("AI, ML, NLP, LLM") and single acronyms ("KPMG") are fine."""
     out = []
     run_start = run_end = -1
     words = letters = 0
-
-    def close() -> None:
-        if words and (words >= 4 or letters >= 20):
-            out.append((run_start, run_end))
-
-    for match in _WORD.finditer(text):
-        start, end = match.span()
+    for match in _CAPS_CANDIDATE.finditer(text):
         word = match.group()
-        if any(a <= start < b for a, b in masked) or (start > 0 and text[start - 1] in "#@"):
-            close()
-            run_start, words, letters = -1, 0, 0
+        start, end = match.span()
+        if not word.isupper() or (start > 0 and text[start - 1] in "#@"):
             continue
-        if len(word) < 2 and word.isupper():
+        if any(a <= start < b for a, b in masked):
             continue
-        if not word.isupper():
-            close()
-            run_start, words, letters = -1, 0, 0
+        if run_start >= 0 and _run_continues(text, run_end, start):
+            run_end = end
+            words += 1
+            letters += len(word)
             continue
-        if run_start >= 0 and _SHOUT_BREAK.search(text, run_end, start):
-            close()
-            run_start, words, letters = -1, 0, 0
-        if run_start < 0:
-            run_start = start
-        run_end = end
-        words += 1
-        letters += len(word)
-    close()
+        if words >= 4 or letters >= 20:
+            out.append((run_start, run_end))
+        run_start, run_end, words, letters = start, end, 1, len(word)
+    if words >= 4 or letters >= 20:
+        out.append((run_start, run_end))
     return out
+
+
+def _run_continues(text: str, gap_start: int, gap_end: int) -> bool:
+    if _SHOUT_BREAK.search(text, gap_start, gap_end):
+        return False
+    return all(
+        len(w.group()) == 1 and w.group().isupper()
+        for w in _WORD.finditer(text, gap_start, gap_end)
+    )
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -771,6 +891,20 @@ TEMPLATE_SCORE = 90
 _MIN_OWN_WORDS = 3
 
 
+@lru_cache(maxsize=64)
+def _disclosure_words(extra: tuple[str, ...], org: str) -> _WordAutomaton:
+    phrases = [*DISCLOSURE_PHRASES, *extra]
+    if org:
+        phrases += [f"{word} {org}" for word in ("bij", "voor", "at", "for", "with")]
+        phrases += [f"@{org}", f"#werkenbij{org}", f"#workingat{org}"]
+        compact = org.replace(" ", "")
+        if compact != org:
+            phrases += [f"@{compact}", f"#werkenbij{compact}", f"#workingat{compact}"]
+    keyed = {fold_key(p): None for p in phrases}
+    keyed.pop("", None)
+    return _WordAutomaton(keyed)
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
@@ -794,6 +928,8 @@ _PERSONAL_PRIORITY = (
     "personal_data.phone",
 )
 _SEVERITY_RANK = {TIP: 0, CHANGE: 1}
+#: Findings that mark a region rather than a piece of text that is wrong in itself.
+_REGION_CODES = frozenset({"form.too_long"})
 
 
 class _Run:
@@ -851,15 +987,15 @@ class _Run:
     def personal_data(self) -> None:
         text = self.text
         found: list[tuple[int, int, int]] = []  # (priority, start, end)
+        has_digits = _ANY_DIGIT.search(text) is not None
+        runs = self.guard(_number_runs, text) if has_digits else []
         detectors = (
-            ("personal_data.iban", _ibans, bool(_IBAN_START.search(text))),
-            ("personal_data.card", _cards, True),
-            ("personal_data.national_id", _national_ids, True),
+            ("personal_data.iban", _ibans, has_digits and bool(_IBAN_START.search(text))),
+            ("personal_data.card", lambda t: _cards(t, runs), bool(runs)),
+            ("personal_data.national_id", lambda t: _national_ids(t, runs), bool(runs)),
             ("personal_data.email", _emails, "@" in text),
-            ("personal_data.phone", _phones, True),
+            ("personal_data.phone", _phones, has_digits),
         )
-        if sum(c.isdigit() for c in text) < 7:  # no number can be personal data
-            detectors = detectors[3:4]
         for code, detector, worthwhile in detectors:
             if not worthwhile or not self.on(code):
                 continue
@@ -898,9 +1034,8 @@ class _Run:
                     if is_moment_client and ctx.moment_client_may_be_named is True:
                         continue
                     until = _as_date(entry.until)
-                    if is_moment_client and ctx.moment_client_may_be_named is False:
-                        variant = ""
-                    elif not entry.may_be_named:
+                    refused = is_moment_client and ctx.moment_client_may_be_named is False
+                    if refused or not entry.may_be_named:
                         variant = ""
                     elif until is not None and today > until:
                         variant = "expired"
@@ -1070,20 +1205,11 @@ class _Run:
         ctx = self.ctx
         if not ctx.disclosure_required:
             return
-        phrases = [*DISCLOSURE_PHRASES, *(p for p in ctx.disclosure_phrases or () if p)]
+        extra = tuple(str(p) for p in ctx.disclosure_phrases or () if p)
         org = " ".join(str(ctx.org_name or "").split())
-        if org:
-            phrases += [f"{word} {org}" for word in ("bij", "voor", "at", "for", "with")]
-            phrases += [f"@{org}", f"#werkenbij{org}", f"#werkenbij {org}", f"#workingat{org}"]
-            compact = org.replace(" ", "")
-            if compact != org:
-                phrases += [f"@{compact}", f"#werkenbij{compact}", f"#workingat{compact}"]
-        keyed = {fold_key(str(p)): None for p in phrases}
-        keyed.pop("", None)
         folded = _Folded(_SPACES.sub(" ", self.folded.text))
-        if not _WordAutomaton(keyed).matches(folded):
-            entry = "" if org else "no_org"
-            self.add("disclosure.missing", 0, 0, entry, org=org)
+        if not _disclosure_words(extra, org).matches(folded):
+            self.add("disclosure.missing", 0, 0, "" if org else "no_org", org=org)
 
     # orchestration ---------------------------------------------------------------------------
     def guard(self, fn: Any, *args: Any) -> Any:
@@ -1128,7 +1254,8 @@ def _order(finding: Finding) -> tuple[int, str, int, str]:
 
 def merge(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Same code and overlapping spans: one finding covering both. A finding inside the span of
-    a more severe one: dropped. Findings about the whole post (0, 0) are kept once per code."""
+    a more severe one: dropped (except inside ``form.too_long``, which only marks the part past the
+    limit). Findings about the whole post (0, 0) are kept once per code."""
     by_code: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=_order):
         bucket = by_code.setdefault(finding.code, [])
@@ -1156,7 +1283,8 @@ def merge(findings: Iterable[Finding]) -> tuple[Finding, ...]:
             continue
         rank = _SEVERITY_RANK.get(finding.severity, 1)
         swallowed = any(
-            _SEVERITY_RANK.get(other.severity, 1) > rank
+            other.code not in _REGION_CODES
+            and _SEVERITY_RANK.get(other.severity, 1) > rank
             and other.start <= finding.start
             and finding.end <= other.end
             and other.start < other.end

@@ -5,28 +5,48 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zichtbaar.guideline.models import CheckSettings, GuidelineSection, GuidelineVersion, QuietPeriod, Rule
+from zichtbaar.guideline.checker import CODES
+from zichtbaar.guideline.models import (
+    CheckSettings,
+    GuidelineSection,
+    GuidelineVersion,
+    QuietPeriod,
+    Rule,
+)
 
-RULE_CODES = [
-    "personal_data.email", "personal_data.phone", "personal_data.iban", "personal_data.national_id",
-    "personal_data.card", "confidential.term", "client.no_consent", "embargo", "quiet_period",
-    "link.internal", "form.too_long", "form.hashtags", "form.shouting", "form.not_personal",
-    "similar.colleagues", "disclosure.missing",
-]
+# The rule codes the checker knows, in its order.
+RULE_CODES = list(CODES)
 
 
 class VersionForm(forms.ModelForm):
     class Meta:
         model = GuidelineVersion
         fields = ["title_nl", "title_en", "intro_nl", "intro_en", "summary_nl", "summary_en"]
-        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in ["intro_nl", "intro_en", "summary_nl", "summary_en"]}
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 5})
+            for f in ["intro_nl", "intro_en", "summary_nl", "summary_en"]
+        }
 
 
 SectionFormSet = forms.inlineformset_factory(
-    GuidelineVersion, GuidelineSection,
-    fields=["key", "title_nl", "title_en", "encouraged_nl", "encouraged_en", "avoid_nl", "avoid_en", "position"],
-    extra=1, can_delete=True,
-    widgets={f: forms.Textarea(attrs={"rows": 4}) for f in ["encouraged_nl", "encouraged_en", "avoid_nl", "avoid_en"]},
+    GuidelineVersion,
+    GuidelineSection,
+    fields=[
+        "key",
+        "title_nl",
+        "title_en",
+        "encouraged_nl",
+        "encouraged_en",
+        "avoid_nl",
+        "avoid_en",
+        "position",
+    ],
+    extra=1,
+    can_delete=True,
+    widgets={
+        f: forms.Textarea(attrs={"rows": 4})
+        for f in ["encouraged_nl", "encouraged_en", "avoid_nl", "avoid_en"]
+    },
 )
 
 
@@ -39,8 +59,17 @@ class RuleForm(forms.ModelForm):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = CheckSettings
-        fields = ["max_hashtags", "internal_hosts", "allowed_hosts", "disclosure_required", "disclosure_phrases"]
-        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ["internal_hosts", "allowed_hosts", "disclosure_phrases"]}
+        fields = [
+            "max_hashtags",
+            "internal_hosts",
+            "allowed_hosts",
+            "disclosure_required",
+            "disclosure_phrases",
+        ]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 3})
+            for f in ["internal_hosts", "allowed_hosts", "disclosure_phrases"]
+        }
 
 
 class QuietPeriodForm(forms.ModelForm):
@@ -48,8 +77,12 @@ class QuietPeriodForm(forms.ModelForm):
         model = QuietPeriod
         fields = ["starts_at", "ends_at", "reason"]
         widgets = {
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
         }
 
     def clean(self) -> dict[str, Any]:
@@ -61,7 +94,9 @@ class QuietPeriodForm(forms.ModelForm):
 
 class ListUploadForm(forms.Form):
     file = forms.FileField(label=_("File"), required=False)
-    text = forms.CharField(label=_("Or paste, one per line"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(
+        label=_("Or paste, one per line"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     replace = forms.BooleanField(label=_("Replace the whole list"), required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -79,5 +114,9 @@ class ListUploadForm(forms.Form):
 
 
 class TryForm(forms.Form):
-    text = forms.CharField(label=_("Text to try"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000)
-    language = forms.ChoiceField(label=_("Language"), choices=[("nl", "Nederlands"), ("en", "English")])
+    text = forms.CharField(
+        label=_("Text to try"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("nl", "Nederlands"), ("en", "English")]
+    )

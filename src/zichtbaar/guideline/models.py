@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -19,14 +21,18 @@ def _in_language(obj: object, field: str) -> str:
 class GuidelineVersion(models.Model):
     """One version of an organisation's guideline; published versions are never edited."""
 
-    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="guideline_versions")
+    org = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="guideline_versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     intro_nl = models.TextField(_("introduction (Dutch)"), blank=True)
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     summary_nl = models.TextField(
-        _("'Yes, you may' summary (Dutch)"), help_text=_("Five short lines, one per line."), blank=True
+        _("'Yes, you may' summary (Dutch)"),
+        help_text=_("Five short lines, one per line."),
+        blank=True,
     )
     summary_en = models.TextField(_("'Yes, you may' summary (English)"), blank=True)
     created_by = models.ForeignKey(
@@ -55,7 +61,11 @@ class GuidelineVersion(models.Model):
 
     @property
     def summary_lines(self) -> list[str]:
-        return [line.strip(" -*•") for line in _in_language(self, "summary").splitlines() if line.strip()]
+        return [
+            line.strip(" -*•")
+            for line in _in_language(self, "summary").splitlines()
+            if line.strip()
+        ]
 
 
 class GuidelineSection(models.Model):
@@ -95,7 +105,9 @@ class GuidelineSection(models.Model):
 class Acknowledgement(models.Model):
     """Who acknowledged which version, and when (kept for every version)."""
 
-    version = models.ForeignKey(GuidelineVersion, on_delete=models.CASCADE, related_name="acknowledgements")
+    version = models.ForeignKey(
+        GuidelineVersion, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -123,8 +135,11 @@ class Rule(models.Model):
     severity = models.CharField(_("severity"), max_length=6, choices=Severity.choices)
     section = models.SlugField(_("guideline section"), max_length=40, blank=True)
     blocking = models.BooleanField(
-        _("blocking"), default=False,
-        help_text=_("Sharing is not possible while this finding stands (instead of a confirmation)."),
+        _("blocking"),
+        default=False,
+        help_text=_(
+            "Sharing is not possible while this finding stands (instead of a confirmation)."
+        ),
     )
 
     class Meta:
@@ -139,7 +154,9 @@ class Rule(models.Model):
 class ConfidentialTerm(models.Model):
     """A project code name, unannounced product or other term that must not be posted."""
 
-    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="confidential_terms")
+    org = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="confidential_terms"
+    )
     term = models.CharField(_("term"), max_length=200)
 
     class Meta:
@@ -187,27 +204,36 @@ class QuietPeriod(models.Model):
         return self.reason
 
 
+def new_revision() -> str:
+    return uuid.uuid4().hex
+
+
 class CheckSettings(models.Model):
     """The organisation's settings for the check, besides rules and lists."""
 
-    org = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="check_settings")
+    org = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="check_settings"
+    )
     max_hashtags = models.PositiveSmallIntegerField(_("most hashtags in a post"), default=5)
     internal_hosts = models.TextField(
-        _("internal hosts"), blank=True,
-        help_text=_("One per line, e.g. intranet.example.nl or *.internal. Links to them get a finding."),
+        _("internal hosts"),
+        blank=True,
+        help_text=_(
+            "One per line, e.g. intranet.example.nl or *.internal. Links to them get a finding."
+        ),
     )
     allowed_hosts = models.TextField(
-        _("allowed hosts"), blank=True,
+        _("allowed hosts"),
+        blank=True,
         help_text=_("One per line. When filled in, links to other hosts get a finding."),
     )
-    disclosure_required = models.BooleanField(
-        _("people must say they work here"), default=False
-    )
+    disclosure_required = models.BooleanField(_("people must say they work here"), default=False)
     disclosure_phrases = models.TextField(
         _("phrases that count as saying so"), blank=True, help_text=_("One per line.")
     )
-    # Bumped on every change to rules, terms, clients or settings: the cached indexes follow it.
-    revision = models.PositiveIntegerField(default=0)
+    # A new random value on every change to rules, terms, clients or settings: cached indexes
+    # are keyed by it (random, so a restored or rolled-back database can't reuse an old key).
+    revision = models.CharField(max_length=32, default=new_revision)
 
     class Meta:
         verbose_name = _("check settings")
@@ -225,7 +251,9 @@ class RuleHit(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["org", "code", "day"], name="rulehit_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "code", "day"], name="rulehit_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.day}: {self.count}"

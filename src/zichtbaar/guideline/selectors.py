@@ -31,6 +31,24 @@ if TYPE_CHECKING:
 # embargo is a promise the organisation made to someone else.
 DEFAULT_BLOCKING = {"form.too_long", "embargo"}
 
+# Where each rule is explained, by section key (the demo guideline uses these keys).
+DEFAULT_SECTIONS = {
+    "personal_data": "personal_data",
+    "confidential": "confidential",
+    "client": "clients",
+    "embargo": "timing",
+    "quiet_period": "timing",
+    "link": "links",
+    "form": "share_your_work",
+    "form.not_personal": "be_yourself",
+    "similar": "be_yourself",
+    "disclosure": "transparency",
+}
+
+
+def default_section(code: str) -> str:
+    return DEFAULT_SECTIONS.get(code) or DEFAULT_SECTIONS.get(code.split(".")[0], "")
+
 
 def published_version(org_id: int) -> GuidelineVersion | None:
     return (
@@ -81,11 +99,11 @@ def hit_counts(org_id: int, since: datetime | None = None) -> list[tuple[str, in
 
 
 # Term and client indexes are built once per organisation and revision, per process.
-_indexes: dict[tuple[int, int], tuple[TermIndex, ClientIndex]] = {}
+_indexes: dict[tuple[int, str], tuple[TermIndex, ClientIndex]] = {}
 _lock = threading.Lock()
 
 
-def indexes_for(org_id: int, revision: int) -> tuple[TermIndex, ClientIndex]:
+def indexes_for(org_id: int, revision: str) -> tuple[TermIndex, ClientIndex]:
     from zichtbaar.guideline.checker import ClientEntry, ClientIndex, TermIndex
 
     key = (org_id, revision)
@@ -93,9 +111,13 @@ def indexes_for(org_id: int, revision: int) -> tuple[TermIndex, ClientIndex]:
         found = _indexes.get(key)
     if found is not None:
         return found
-    terms = TermIndex.build(ConfidentialTerm.objects.filter(org_id=org_id).values_list("term", flat=True))
+    terms = TermIndex.build(
+        ConfidentialTerm.objects.filter(org_id=org_id).values_list("term", flat=True)
+    )
     clients = ClientIndex.build(
-        ClientEntry(name=c.name, aliases=tuple(c.alias_list), may_be_named=c.may_be_named, until=c.until)
+        ClientEntry(
+            name=c.name, aliases=tuple(c.alias_list), may_be_named=c.may_be_named, until=c.until
+        )
         for c in Client.objects.filter(org_id=org_id)
     )
     with _lock:
@@ -119,20 +141,25 @@ def check_context(
     now: datetime | None = None,
 ) -> CheckContext:
     """Everything the pure checker needs to know about this organisation and moment."""
-    from zichtbaar.guideline.checker import CheckContext, RuleConfig
+    from zichtbaar.guideline.checker import CODES, CheckContext, RuleConfig
 
     now = now or timezone.now()
     check_settings = settings_of(org)
     terms, clients = indexes_for(org.pk, check_settings.revision)
     rules: dict[str, Any] = {}
     stored = rules_of(org.pk)
-    for code in set(stored) | DEFAULT_BLOCKING:
+    for code in CODES:
         rule = stored.get(code)
         if rule is None:
-            rules[code] = RuleConfig(code=code, blocking=True)
+            rules[code] = RuleConfig(
+                code=code, section=default_section(code), blocking=code in DEFAULT_BLOCKING
+            )
         else:
             rules[code] = RuleConfig(
-                code=code, enabled=rule.enabled, severity=rule.severity, section=rule.section,
+                code=code,
+                enabled=rule.enabled,
+                severity=rule.severity,
+                section=rule.section or default_section(code),
                 blocking=rule.blocking,
             )
     quiet = tuple(

@@ -23,6 +23,7 @@ from zichtbaar.guideline.models import (
     GuidelineSection,
     GuidelineVersion,
     RuleHit,
+    new_revision,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ MAX_TERMS = 50_000
 def bump_revision(org: Organisation) -> None:
     """Rules, lists or settings changed: cached term and client indexes must be rebuilt."""
     CheckSettings.objects.get_or_create(org=org)
-    CheckSettings.objects.filter(org=org).update(revision=F("revision") + 1)
+    CheckSettings.objects.filter(org=org).update(revision=new_revision())
 
 
 def acknowledge(user: User, version: GuidelineVersion) -> Acknowledgement:
@@ -45,25 +46,43 @@ def acknowledge(user: User, version: GuidelineVersion) -> Acknowledgement:
 
 
 @transaction.atomic
-def new_version(org: Organisation, author: User | None, based_on: GuidelineVersion | None = None) -> GuidelineVersion:
+def new_version(
+    org: Organisation, author: User | None, based_on: GuidelineVersion | None = None
+) -> GuidelineVersion:
     """A new draft version, copied from the given (or latest) one so comms edit rather than retype."""
-    latest = GuidelineVersion.objects.select_for_update().filter(org=org).order_by("-number").first()
+    latest = (
+        GuidelineVersion.objects.select_for_update().filter(org=org).order_by("-number").first()
+    )
     based_on = based_on or latest
     number = (latest.number + 1) if latest else 1
     fields = ("title_nl", "title_en", "intro_nl", "intro_en", "summary_nl", "summary_en")
     version = GuidelineVersion.objects.create(
-        org=org, number=number, created_by=author,
-        **({f: getattr(based_on, f) for f in fields} if based_on else {"title_nl": "Onze richtlijn", "title_en": "Our guideline"}),
+        org=org,
+        number=number,
+        created_by=author,
+        **(
+            {f: getattr(based_on, f) for f in fields}
+            if based_on
+            else {"title_nl": "Onze richtlijn", "title_en": "Our guideline"}
+        ),
     )
     if based_on:
-        GuidelineSection.objects.bulk_create([
-            GuidelineSection(
-                version=version, key=s.key, position=s.position, title_nl=s.title_nl, title_en=s.title_en,
-                encouraged_nl=s.encouraged_nl, encouraged_en=s.encouraged_en, avoid_nl=s.avoid_nl,
-                avoid_en=s.avoid_en,
-            )
-            for s in based_on.sections.all()
-        ])
+        GuidelineSection.objects.bulk_create(
+            [
+                GuidelineSection(
+                    version=version,
+                    key=s.key,
+                    position=s.position,
+                    title_nl=s.title_nl,
+                    title_en=s.title_en,
+                    encouraged_nl=s.encouraged_nl,
+                    encouraged_en=s.encouraged_en,
+                    avoid_nl=s.avoid_nl,
+                    avoid_en=s.avoid_en,
+                )
+                for s in based_on.sections.all()
+            ]
+        )
     return version
 
 
@@ -76,23 +95,38 @@ def publish_version(version: GuidelineVersion) -> GuidelineVersion:
 
 
 @transaction.atomic
-def load_guideline(org: Organisation, data: dict[str, Any], author: User | None = None) -> GuidelineVersion:
+def load_guideline(
+    org: Organisation, data: dict[str, Any], author: User | None = None
+) -> GuidelineVersion:
     """Create and publish a version from the YAML structure of demo/guideline.yaml."""
     latest = GuidelineVersion.objects.filter(org=org).order_by("-number").first()
     version = GuidelineVersion.objects.create(
-        org=org, number=(latest.number + 1) if latest else 1, created_by=author,
-        title_nl=data["title"]["nl"], title_en=data["title"]["en"],
-        intro_nl=data.get("intro", {}).get("nl", ""), intro_en=data.get("intro", {}).get("en", ""),
-        summary_nl="\n".join(data["summary"]["nl"]), summary_en="\n".join(data["summary"]["en"]),
+        org=org,
+        number=(latest.number + 1) if latest else 1,
+        created_by=author,
+        title_nl=data["title"]["nl"],
+        title_en=data["title"]["en"],
+        intro_nl=data.get("intro", {}).get("nl", ""),
+        intro_en=data.get("intro", {}).get("en", ""),
+        summary_nl="\n".join(data["summary"]["nl"]),
+        summary_en="\n".join(data["summary"]["en"]),
     )
-    GuidelineSection.objects.bulk_create([
-        GuidelineSection(
-            version=version, key=s["key"], position=i, title_nl=s["title"]["nl"], title_en=s["title"]["en"],
-            encouraged_nl=s["encouraged"]["nl"], encouraged_en=s["encouraged"]["en"],
-            avoid_nl=s.get("avoid", {}).get("nl", ""), avoid_en=s.get("avoid", {}).get("en", ""),
-        )
-        for i, s in enumerate(data["sections"])
-    ])
+    GuidelineSection.objects.bulk_create(
+        [
+            GuidelineSection(
+                version=version,
+                key=s["key"],
+                position=i,
+                title_nl=s["title"]["nl"],
+                title_en=s["title"]["en"],
+                encouraged_nl=s["encouraged"]["nl"],
+                encouraged_en=s["encouraged"]["en"],
+                avoid_nl=s.get("avoid", {}).get("nl", ""),
+                avoid_en=s.get("avoid", {}).get("en", ""),
+            )
+            for i, s in enumerate(data["sections"])
+        ]
+    )
     return publish_version(version)
 
 
@@ -139,9 +173,20 @@ def parse_terms(data: bytes | str) -> tuple[list[str], list[str]]:
     terms: list[str] = []
     first = lines[0].strip().lower() if lines else ""
     if first.split(",")[0].split(";")[0].strip('"') in ("term", "begrip", "woord"):
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if ("," in first or ";" in first) else csv.excel
+        dialect = (
+            csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+            if ("," in first or ";" in first)
+            else csv.excel
+        )
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        column = next((c for c in reader.fieldnames or [] if c.strip().lower() in ("term", "begrip", "woord")), "term")
+        column = next(
+            (
+                c
+                for c in reader.fieldnames or []
+                if c.strip().lower() in ("term", "begrip", "woord")
+            ),
+            "term",
+        )
         rows = [(i, (row.get(column) or "").strip()) for i, row in enumerate(reader, start=2)]
     else:
         rows = [(i, line.strip()) for i, line in enumerate(lines, start=1)]
@@ -191,9 +236,12 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     headers = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
-    aliases = {"name": ("name", "naam"), "aliases": ("aliases", "aliassen", "alias"),
-               "may_be_named": ("may_be_named", "mag_genoemd", "mag genoemd worden", "toestemming"),
-               "until": ("until", "tot")}
+    aliases = {
+        "name": ("name", "naam"),
+        "aliases": ("aliases", "aliassen", "alias"),
+        "may_be_named": ("may_be_named", "mag_genoemd", "mag genoemd worden", "toestemming"),
+        "until": ("until", "tot"),
+    }
     column = {k: next((headers[a] for a in v if a in headers), None) for k, v in aliases.items()}
     if column["name"] is None:
         report.errors.append(_("Row 1: the file needs a column “name”."))
@@ -208,11 +256,20 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
             continue
         key = name.casefold()
         if key in seen:
-            report.errors.append(_("Row %(row)d: “%(name)s” is also in row %(other)d.") % {"row": number, "name": name, "other": seen[key]})
+            report.errors.append(
+                _("Row %(row)d: “%(name)s” is also in row %(other)d.")
+                % {"row": number, "name": name, "other": seen[key]}
+            )
         seen[key] = number
-        flag = (row.get(column["may_be_named"]) or "").strip().lower() if column["may_be_named"] else ""
+        flag = (
+            (row.get(column["may_be_named"]) or "").strip().lower()
+            if column["may_be_named"]
+            else ""
+        )
         if flag not in YES | NO:
-            report.errors.append(_("Row %(row)d: “%(value)s” is not yes or no.") % {"row": number, "value": flag})
+            report.errors.append(
+                _("Row %(row)d: “%(value)s” is not yes or no.") % {"row": number, "value": flag}
+            )
         until_text = (row.get(column["until"]) or "").strip() if column["until"] else ""
         until = None
         if until_text:
@@ -223,7 +280,10 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
                 except ValueError:
                     continue
             else:
-                report.errors.append(_("Row %(row)d: “%(value)s” is not a date (use 2026-12-31).") % {"row": number, "value": until_text})
+                report.errors.append(
+                    _("Row %(row)d: “%(value)s” is not a date (use 2026-12-31).")
+                    % {"row": number, "value": until_text}
+                )
         alias_text = (row.get(column["aliases"]) or "").strip() if column["aliases"] else ""
         rows.append((name, alias_text, flag in YES, until))
     if not rows and not report.errors:
@@ -238,7 +298,9 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
             found.save(update_fields=["aliases", "may_be_named", "until"])
             report.updated += 1
         else:
-            Client.objects.create(org=org, name=name, aliases=alias_text, may_be_named=may, until=until)
+            Client.objects.create(
+                org=org, name=name, aliases=alias_text, may_be_named=may, until=until
+            )
             report.added += 1
     bump_revision(org)
     return report
@@ -255,16 +317,21 @@ def load_demo_check(org: Organisation) -> None:
         load_demo_guideline(org)
     import_terms(org, (DEMO_DIR / "terms.txt").read_text(encoding="utf-8"), replace=True)
     import_clients(org, (DEMO_DIR / "clients.csv").read_text(encoding="utf-8"))
-    CheckSettings.objects.update_or_create(org=org, defaults={
-        "internal_hosts": "intranet.vandijkpartners.nl\n*.sharepoint.com",
-        "max_hashtags": 5,
-    })
+    CheckSettings.objects.update_or_create(
+        org=org,
+        defaults={
+            "internal_hosts": "intranet.vandijkpartners.nl\n*.sharepoint.com",
+            "max_hashtags": 5,
+        },
+    )
     if not QuietPeriod.objects.filter(org=org).exists():
         start = timezone.now().replace(month=3, day=1, hour=0, minute=0, second=0, microsecond=0)
         if start < timezone.now():
             start = start.replace(year=start.year + 1)
         QuietPeriod.objects.create(
-            org=org, starts_at=start, ends_at=start + timezone.timedelta(days=14),
+            org=org,
+            starts_at=start,
+            ends_at=start + timezone.timedelta(days=14),
             reason="Jaarcijfers / annual results",
         )
     bump_revision(org)

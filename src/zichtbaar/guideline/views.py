@@ -47,10 +47,16 @@ def read(request: TenantRequest) -> HttpResponse:
         services.acknowledge(request.user, version)
         messages.success(request, _("Thank you. Happy sharing!"))
         return redirect(_safe_next(request))
-    return render(request, "guideline/read.html", {
-        "version": version, "sections": list(version.sections.all()) if version else [],
-        "to_acknowledge": to_acknowledge, "next": _safe_next(request),
-    })
+    return render(
+        request,
+        "guideline/read.html",
+        {
+            "version": version,
+            "sections": list(version.sections.all()) if version else [],
+            "to_acknowledge": to_acknowledge,
+            "next": _safe_next(request),
+        },
+    )
 
 
 @member_required
@@ -68,7 +74,11 @@ def api_check(request: TenantRequest) -> JsonResponse:
     moment = None
     moment_id = payload.get("moment") if isinstance(payload, dict) else None
     if moment_id is not None:
-        moment = moment_selectors.moment_for_person(request.membership, moment_id) if isinstance(moment_id, int) else None
+        moment = (
+            moment_selectors.moment_for_person(request.membership, moment_id)
+            if isinstance(moment_id, int)
+            else None
+        )
         if moment is None:
             errors["moment"] = [_("No such moment for you.")]
     if errors:
@@ -85,10 +95,14 @@ def comms_guideline(request: TenantRequest) -> HttpResponse:
     if request.method == "POST":
         version = services.new_version(request.org, request.user)
         return redirect("guideline:comms_version", version_id=version.pk)
-    return render(request, "guideline/comms_guideline.html", {
-        "versions": selectors.versions_of(request.org.pk),
-        "published": selectors.published_version(request.org.pk),
-    })
+    return render(
+        request,
+        "guideline/comms_guideline.html",
+        {
+            "versions": selectors.versions_of(request.org.pk),
+            "published": selectors.published_version(request.org.pk),
+        },
+    )
 
 
 @comms_required
@@ -105,14 +119,24 @@ def comms_version(request: TenantRequest, version_id: int) -> HttpResponse:
             sections.save()
             if "publish" in request.POST:
                 services.publish_version(version)
-                messages.success(request, _("Published. Everyone reads it once before their next share."))
+                messages.success(
+                    request, _("Published. Everyone reads it once before their next share.")
+                )
                 return redirect("guideline:comms_guideline")
             messages.success(request, _("Saved."))
             return redirect("guideline:comms_version", version_id=version.pk)
-    return render(request, "guideline/comms_version.html", {
-        "version": version, "form": form, "sections": sections, "editable": editable,
-        "acknowledged": version.acknowledgements.count(),
-    }, status=400 if (form.errors or sections.total_error_count()) else 200)
+    return render(
+        request,
+        "guideline/comms_version.html",
+        {
+            "version": version,
+            "form": form,
+            "sections": sections,
+            "editable": editable,
+            "acknowledged": version.acknowledgements.count(),
+        },
+        status=400 if (form.errors or sections.total_error_count()) else 200,
+    )
 
 
 @comms_required
@@ -122,10 +146,19 @@ def comms_rules(request: TenantRequest) -> HttpResponse:
     stored = selectors.rules_of(org.pk)
     rule_forms = []
     for code in RULE_CODES:
-        instance = stored.get(code) or Rule(org=org, code=code, severity=_default_severity(code),
-                                            blocking=code in selectors.DEFAULT_BLOCKING)
-        rule_forms.append((code, RuleForm(request.POST or None, instance=instance, prefix=code.replace(".", "-"))))
-    settings_form = SettingsForm(request.POST or None, instance=selectors.settings_of(org), prefix="settings")
+        instance = stored.get(code) or Rule(
+            org=org,
+            code=code,
+            severity=_default_severity(code),
+            section=selectors.default_section(code),
+            blocking=code in selectors.DEFAULT_BLOCKING,
+        )
+        rule_forms.append(
+            (code, RuleForm(request.POST or None, instance=instance, prefix=code.replace(".", "-")))
+        )
+    settings_form = SettingsForm(
+        request.POST or None, instance=selectors.settings_of(org), prefix="settings"
+    )
     if request.method == "POST":
         if all(f.is_valid() for _c, f in rule_forms) and settings_form.is_valid():
             for _code, form in rule_forms:
@@ -135,18 +168,27 @@ def comms_rules(request: TenantRequest) -> HttpResponse:
             messages.success(request, _("Saved. The check uses the new rules right away."))
             return redirect("guideline:comms_rules")
     since = timezone.now() - timedelta(days=90)
-    return render(request, "guideline/comms_rules.html", {
-        "rule_forms": rule_forms, "settings_form": settings_form,
-        "term_count": selectors.term_count(org.pk), "clients": selectors.clients_of(org.pk)[:500],
-        "quiet_periods": QuietPeriod.objects.filter(org=org), "quiet_form": QuietPeriodForm(),
-        "hits": selectors.hit_counts(org.pk, since), "upload_form": ListUploadForm(),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "guideline/comms_rules.html",
+        {
+            "rule_forms": rule_forms,
+            "settings_form": settings_form,
+            "term_count": selectors.term_count(org.pk),
+            "clients": selectors.clients_of(org.pk)[:500],
+            "quiet_periods": QuietPeriod.objects.filter(org=org),
+            "quiet_form": QuietPeriodForm(),
+            "hits": selectors.hit_counts(org.pk, since),
+            "upload_form": ListUploadForm(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _default_severity(code: str) -> str:
-    from zichtbaar.guideline.checker import default_rule
+    from zichtbaar.guideline.checker import DEFAULT_SEVERITY
 
-    return default_rule(code).severity
+    return DEFAULT_SEVERITY.get(code, "change")
 
 
 @comms_required
@@ -158,15 +200,24 @@ def comms_list_upload(request: TenantRequest, kind: str) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         if kind == "terms":
-            report = services.import_terms(request.org, form.content(), replace=form.cleaned_data["replace"])
+            report = services.import_terms(
+                request.org, form.content(), replace=form.cleaned_data["replace"]
+            )
         else:
             report = services.import_clients(request.org, form.content())
         if report.ok:
-            messages.success(request, _("Done: %(added)d added, %(updated)d updated.") % {
-                "added": report.added, "updated": report.updated})
+            messages.success(
+                request,
+                _("Done: %(added)d added, %(updated)d updated.")
+                % {"added": report.added, "updated": report.updated},
+            )
             return redirect("guideline:comms_rules")
-    return render(request, "guideline/comms_upload.html", {"form": form, "report": report, "kind": kind},
-                  status=400 if (form.errors or (report and not report.ok)) else 200)
+    return render(
+        request,
+        "guideline/comms_upload.html",
+        {"form": form, "report": report, "kind": kind},
+        status=400 if (form.errors or (report and not report.ok)) else 200,
+    )
 
 
 @comms_required
@@ -185,22 +236,30 @@ def comms_quiet(request: TenantRequest, period_id: int | None = None) -> HttpRes
     else:
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
     return redirect("guideline:comms_rules")
 
 
 @comms_required
 def comms_try(request: TenantRequest) -> HttpResponse:
     """Try a text against the rules, as an employee would see it."""
-    form = TryForm(request.POST or None, initial={"language": request.membership.user.profile.language})
+    form = TryForm(
+        request.POST or None, initial={"language": request.membership.user.profile.language}
+    )
     result = pieces = None
     if request.method == "POST" and form.is_valid():
         from django.utils import translation
 
         with translation.override(form.cleaned_data["language"]):
             result = compose_services.check_post(
-                form.cleaned_data["text"], moment=None, membership=request.membership,
+                form.cleaned_data["text"],
+                moment=None,
+                membership=request.membership,
                 language=form.cleaned_data["language"],
             )
         pieces = compose_services.highlight(form.cleaned_data["text"], result.findings)
-    return render(request, "guideline/comms_try.html", {"form": form, "result": result, "pieces": pieces})
+    return render(
+        request, "guideline/comms_try.html", {"form": form, "result": result, "pieces": pieces}
+    )

@@ -9,6 +9,7 @@ rendered SVG is cached under a hash of both.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -100,14 +101,12 @@ def _cached(key: str, data: object, draw: Callable[[], Chart]) -> Chart:
     if hit is not None:
         return Chart(hit["key"], hit["title"], hit["desc"], mark_safe(hit["svg"]))  # noqa: S308
     chart = draw()
-    try:
+    with contextlib.suppress(Exception):  # a cache outage only costs a re-render
         cache.set(
             cache_key,
             {"key": chart.key, "title": chart.title, "desc": chart.desc, "svg": str(chart.svg)},
             CACHE_SECONDS,
         )
-    except Exception:  # noqa: S110 a cache outage only costs a re-render
-        pass
     return chart
 
 

@@ -70,12 +70,10 @@ class ReachSettingsForm(forms.Form):
         return cls(data, initial=initial)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("organic_reach_low"), data.get("organic_reach_high")
         if low is not None and high is not None and low > high:
-            self.add_error(
-                "organic_reach_high", _("The high end can't be lower than the low end.")
-            )
+            self.add_error("organic_reach_high", _("The high end can't be lower than the low end."))
         return data
 
     def fractions(self) -> dict[str, Any]:

@@ -94,7 +94,8 @@ class ClickDaily(models.Model):
         indexes = [
             # Dashboards: one org, a period; covering the columns they sum.
             models.Index(
-                fields=["org", "day", "moment", "team", "clicks"], name="clickdaily_org_day"
+                fields=["org", "day", "moment", "user", "team", "clicks", "visitors"],
+                name="clickdaily_org_day",
             ),
             models.Index(fields=["user", "org"], name="clickdaily_user"),
         ]

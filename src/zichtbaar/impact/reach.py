@@ -25,6 +25,8 @@ estimated unique reach
 estimated views of one post
     A network times the organic reach rate: a typical organic post is seen by a single-digit
     percentage of the author's connections. Unverified blog figures, so a range and a setting.
+    For a group, "if everyone posts once" is the potential reach times the rate: views, so a
+    contact who sees two colleagues' posts counts twice, as on LinkedIn's own statistics.
 compared with the company page
     Potential reach divided by the organisation's LinkedIn page followers.
 """
@@ -127,7 +129,7 @@ class Reach:
     largest_network: int
     unique_reach_estimate: int
     views_per_post_estimate: tuple[int, int]  # one post of a person with the average network
-    views_if_everyone_posts: tuple[int, int]  # one post each: unique reach x organic rate
+    views_if_everyone_posts: tuple[int, int]  # one post each: potential reach x organic rate
     company_followers: int
     times_company: float | None
     assumptions: Assumptions
@@ -172,7 +174,7 @@ def estimate(
         largest_network=min(largest_network, potential_reach),
         unique_reach_estimate=unique,
         views_per_post_estimate=views_per_post(average, assumptions),
-        views_if_everyone_posts=views_per_post(unique, assumptions),
+        views_if_everyone_posts=views_per_post(potential_reach, assumptions),
         company_followers=company_followers,
         times_company=times_company(potential_reach, company_followers),
         assumptions=assumptions,

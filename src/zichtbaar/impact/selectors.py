@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, Greatest
@@ -17,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from zichtbaar.impact import anonymity, reach
 from zichtbaar.impact.anonymity import Group
-from zichtbaar.impact.models import ClickDaily, ReachSettings, RollupState
-from zichtbaar.impact.services import ROLLUP_KEY
+from zichtbaar.impact.models import ClickDaily, ReachSettings
 from zichtbaar.moments.models import Moment, MomentType
 from zichtbaar.orgs.models import Barrier, Membership, Organisation, Team
 from zichtbaar.sharing.models import Share
@@ -32,10 +32,6 @@ MY_SHARES = 50
 def reach_settings_for(org: Organisation) -> ReachSettings:
     found = ReachSettings.objects.filter(org=org).first()
     return found if found is not None else ReachSettings.default_for(org)
-
-
-def last_rollup() -> dt.datetime | None:
-    return RollupState.objects.filter(key=ROLLUP_KEY).values_list("last_run_at", flat=True).first()
 
 
 def _network_expr(assumptions: reach.Assumptions, prefix: str = "user__profile__"):  # noqa: ANN202
@@ -100,7 +96,7 @@ class MyImpact:
     all_clicks: int
     more: bool
     assumptions: reach.Assumptions
-    updated: dt.datetime | None
+    updated: dt.datetime | None = None
 
 
 def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpact:
@@ -147,7 +143,6 @@ def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpac
         all_clicks=sum(c for c, _ in per_link.values()),
         more=len(shares) > MY_SHARES,
         assumptions=assumptions,
-        updated=last_rollup(),
     )
 
 
@@ -290,7 +285,11 @@ def dashboard(
         .filter(user__memberships__org=org)
         .annotate(net=network)
         .values_list(
-            "moment_id", "moment__type_id", "user_id", "user__memberships__team_id", "shared_at",
+            "moment_id",
+            "moment__type_id",
+            "user_id",
+            "user__memberships__team_id",
+            "shared_at",
             "net",
         )
     )
@@ -304,8 +303,8 @@ def dashboard(
         clicks_qs.values("day").annotate(c=Sum("clicks")).order_by().values_list("day", "c")
     )
     moment_ids = {r[0] for r in share_rows} | {r[0] for r in click_rows}
-    moments = {
-        m["id"]: m
+    moments: dict[int, dict[str, Any]] = {
+        m["id"]: dict(m)
         for m in Moment.objects.filter(org=org, pk__in=moment_ids).values("id", "title", "type_id")
     }
     types = {t.pk: t for t in MomentType.objects.filter(Q(org=None) | Q(org=org))}
@@ -322,9 +321,7 @@ def dashboard(
     members_m: dict[int, set[int]] = defaultdict(set)
     by_type: dict[int, dict] = defaultdict(lambda: {"shares": 0, "clicks": 0, "visitors": 0})
     members_t: dict[int, set[int]] = defaultdict(set)
-    by_team: dict[int | None, dict] = defaultdict(
-        lambda: {"shares": 0, "clicks": 0, "visitors": 0}
-    )
+    by_team: dict[int | None, dict] = defaultdict(lambda: {"shares": 0, "clicks": 0, "visitors": 0})
     sharers_team: dict[int | None, set[int]] = defaultdict(set)
     weeks: dict[dt.date, Week] = {}
     first_monday = start - dt.timedelta(days=start.weekday())
@@ -347,12 +344,12 @@ def dashboard(
         views_sum += net or 0
     clicks_total = visitors_total = 0
     for moment_id, user_id, team_id, c, v in click_rows:
-        type_id = moments.get(moment_id, {}).get("type_id")
-        for bucket in (by_moment[moment_id], by_type[type_id], by_team[team_id]):
+        clicked_type: int = moments.get(moment_id, {}).get("type_id", 0)
+        for bucket in (by_moment[moment_id], by_type[clicked_type], by_team[team_id]):
             bucket["clicks"] += c
             bucket["visitors"] += v
         members_m[moment_id].add(user_id)
-        members_t[type_id].add(user_id)
+        members_t[clicked_type].add(user_id)
         clicks_total += c
         visitors_total += v
     for day, c in click_days:
@@ -380,7 +377,6 @@ def dashboard(
         views_realised=reach.views_per_post(views_sum, assumptions),
         reach=scope_reach,
         weeks=list(weeks.values()),
-        updated=last_rollup(),
     )
 
     # Teams (the whole organisation only; a team view has one team).
@@ -472,7 +468,7 @@ def dashboard(
             values={"people": len(members_t[tid]), **figs},
         )
         for tid, figs in sorted(
-            by_type.items(), key=lambda kv: (types[kv[0]].position if kv[0] in types else 999)
+            by_type.items(), key=lambda kv: types[kv[0]].position if kv[0] in types else 999
         )
     ]
     anonymity.suppress(type_groups, k)

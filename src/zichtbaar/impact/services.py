@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -124,26 +124,34 @@ def rollup_clicks(*, batch: int = CLICK_BATCH) -> RollupResult:
     return RollupResult(clicks_read=read, rows_written=written, last_click_id=start_id)
 
 
-def request_rollup() -> None:
-    """Ask the worker for a rollup when the last one is older than ROLLUP_INTERVAL.
+def request_rollup() -> dt.datetime | None:
+    """Ask the worker for a rollup when the last request is older than ROLLUP_INTERVAL.
 
-    One conditional UPDATE, so many page views in the same minutes enqueue one task.
+    Returns when the clicks were last summed (pages say so). One SELECT; at most every
+    ROLLUP_INTERVAL a conditional UPDATE as well, so many page views enqueue one task.
     """
-    from django.db.models import Q
-
     from zichtbaar.impact.tasks import rollup_clicks_task
 
     now = timezone.now()
     stale = now - ROLLUP_INTERVAL
-    claimed = RollupState.objects.filter(
-        Q(requested_at__isnull=True) | Q(requested_at__lt=stale), key=ROLLUP_KEY
-    ).update(requested_at=now)
-    if not claimed:
-        if not RollupState.objects.filter(key=ROLLUP_KEY).exists():
-            RollupState.objects.get_or_create(key=ROLLUP_KEY, defaults={"requested_at": now})
-        else:
-            return
-    transaction.on_commit(lambda: _enqueue(rollup_clicks_task))
+    state = RollupState.objects.filter(key=ROLLUP_KEY).values("requested_at", "last_run_at").first()
+    if state is None:
+        _, claimed = RollupState.objects.get_or_create(
+            key=ROLLUP_KEY, defaults={"requested_at": now}
+        )
+        last_run = None
+    else:
+        last_run = state["last_run_at"]
+        if state["requested_at"] is not None and state["requested_at"] >= stale:
+            return last_run
+        claimed = bool(
+            RollupState.objects.filter(key=ROLLUP_KEY)
+            .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=stale))
+            .update(requested_at=now)
+        )
+    if claimed:
+        transaction.on_commit(lambda: _enqueue(rollup_clicks_task))
+    return last_run
 
 
 def _enqueue(task: object) -> None:

@@ -25,9 +25,10 @@ SUM_DEFAULT_CONNECTIONS = 500
 @member_required
 def my_impact(request: TenantRequest) -> HttpResponse:
     """The person's own figures only; nothing about colleagues."""
-    services.request_rollup()
+    updated = services.request_rollup()
     settings_row = selectors.reach_settings_for(request.org)
     data = selectors.my_impact(request.membership, settings_row.assumptions())
+    data.updated = updated
     return render(request, "impact/mine.html", {"impact": data, "a": data.assumptions})
 
 
@@ -128,14 +129,16 @@ def _charts(db: selectors.Dashboard) -> dict[str, charts.Chart]:
 @comms_required
 def dashboard(request: TenantRequest) -> HttpResponse:
     period, team = _filters(request)
-    services.request_rollup()
+    updated = services.request_rollup()
     assumptions = selectors.reach_settings_for(request.org).assumptions()
     db = selectors.dashboard(request.org, assumptions, period=period, team=team)
+    db.updated = updated
     context = {
         "db": db,
         "a": assumptions,
         "charts": {} if db.hidden else _charts(db),
         "reach_items": _reach_items(db),
+        "tables": {t.key: t for t in db.tables},
         "periods": selectors.PERIODS,
         "query": request.GET.urlencode(),
     }
@@ -147,14 +150,14 @@ def _export_rows(db: selectors.Dashboard) -> dict[str, list[list[object]]]:
     why_small = _("hidden: fewer than %(k)s people") % {"k": db.threshold}
     why_comp = _("hidden so a small group can't be worked out from the total")
     scope = db.team.name if db.team else _("Whole organisation")
-    summary_header = [_("Figure"), _("Value"), _("Note")]
+    summary_header: list[object] = [_("Figure"), _("Value"), _("Note")]
     hidden = db.hidden
     note = why_small if hidden else ""
 
     def v(x: object) -> object:
         return "" if hidden else x
 
-    summary = [
+    summary: list[list[object]] = [
         summary_header,
         [_("Scope"), scope, db.refused],
         [_("Period"), f"{db.start} – {db.end}", ""],
@@ -174,12 +177,12 @@ def _export_rows(db: selectors.Dashboard) -> dict[str, list[list[object]]]:
         ],
     ]
     sheets: dict[str, list[list[object]]] = {_("Summary"): summary}
-    weeks = [[_("Week starting"), _("Shares"), _("Clicks"), _("Note")]]
+    weeks: list[list[object]] = [[_("Week starting"), _("Shares"), _("Clicks"), _("Note")]]
     for w in db.weeks:
         weeks.append([w.start.isoformat(), v(w.shares), v(w.clicks), note])
     sheets[_("Per week")] = weeks
     for table in db.tables:
-        rows = [[_("Group")] + [h for _k, h in table.columns] + [_("Note")]]
+        rows: list[list[object]] = [[_("Group"), *(h for _k, h in table.columns), _("Note")]]
         for g in table.rows:
             reason = "" if g.visible else (why_small if g.hidden == "small" else why_comp)
             rows.append(
@@ -236,7 +239,9 @@ def export_xlsx(request: TenantRequest) -> HttpResponse:
     for name, rows in _export_rows(db).items():
         ws = wb.create_sheet(title=name.replace("/", "-")[:31])
         for row in rows:
-            ws.append([str(c) if c is not None and not isinstance(c, int | float) else c for c in row])
+            ws.append(
+                [str(c) if c is not None and not isinstance(c, int | float) else c for c in row]
+            )
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.column_dimensions["A"].width = 40
@@ -260,7 +265,9 @@ def assumptions(request: TenantRequest) -> HttpResponse:
         services.reset_reach_settings(org)
         messages.success(request, _("The assumptions are back to their defaults."))
         return redirect("impact:assumptions")
-    form = ReachSettingsForm.from_settings(current, request.POST if request.method == "POST" else None)
+    form = ReachSettingsForm.from_settings(
+        current, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         services.save_reach_settings(org, by=request.user, **form.fractions())
         messages.success(request, _("Saved. Every reach figure now uses these assumptions."))
@@ -268,6 +275,11 @@ def assumptions(request: TenantRequest) -> HttpResponse:
     return render(
         request,
         "impact/assumptions.html",
-        {"form": form, "current": current, "a": current.assumptions(), "custom": current.pk is not None},
+        {
+            "form": form,
+            "current": current,
+            "a": current.assumptions(),
+            "custom": current.pk is not None,
+        },
         status=400 if form.errors else 200,
     )

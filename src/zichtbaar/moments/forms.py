@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-
 from typing import Any
 
 from django import forms

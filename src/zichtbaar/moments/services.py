@@ -123,8 +123,11 @@ def publish(moment: Moment) -> Moment:
 def approve(moment: Moment) -> Moment:
     """Publish a submission; only while it is still submitted (not returned meanwhile)."""
     return _transition(
-        moment, {MomentStatus.SUBMITTED}, MomentStatus.PUBLISHED,
-        review_comment="", published_at=moment.published_at or timezone.now(),
+        moment,
+        {MomentStatus.SUBMITTED},
+        MomentStatus.PUBLISHED,
+        review_comment="",
+        published_at=moment.published_at or timezone.now(),
     )
 
 

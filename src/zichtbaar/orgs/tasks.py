@@ -22,8 +22,16 @@ def run_people_import(job_id: int) -> str:
     except Exception:
         # Whatever went wrong, the job ends and the uploaded personal data goes.
         ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.FAILED, content=b"", finished_at=timezone.now(),
-            errors=[{"row": 0, "column": "", "message": _("The import stopped unexpectedly. Nothing was imported.")}],
+            status=ImportJob.Status.FAILED,
+            content=b"",
+            finished_at=timezone.now(),
+            errors=[
+                {
+                    "row": 0,
+                    "column": "",
+                    "message": _("The import stopped unexpectedly. Nothing was imported."),
+                }
+            ],
         )
         raise
 

@@ -93,7 +93,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             request.session["zichtbaar_org_id"] = invitation.org_id
             messages.success(request, _("You've joined %(org)s.") % {"org": invitation.org.name})
             return redirect(reverse("account_login") + "?next=/")
-        return render(request, "orgs/accept_invitation.html", {"invitation": invitation, "has_account": True})
+        return render(
+            request, "orgs/accept_invitation.html", {"invitation": invitation, "has_account": True}
+        )
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.accept_invitation(invitation, **form.cleaned_data)

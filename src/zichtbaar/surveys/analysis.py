@@ -278,7 +278,11 @@ def logistic(y: pd.Series, x: pd.DataFrame) -> dict[str, Any] | None:
     None when the model cannot be estimated (one outcome class only, perfect separation).
     """
     import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        PerfectSeparationError,
+        PerfectSeparationWarning,
+    )
 
     data = pd.concat([y.rename("__y"), x], axis=1).dropna()
     yy, xx = data["__y"].astype(float), data[list(x.columns)].astype(float)
@@ -286,10 +290,10 @@ def logistic(y: pd.Series, x: pd.DataFrame) -> dict[str, Any] | None:
         return None
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", category=RuntimeWarning)
-            warnings.filterwarnings("ignore", message=".*overflow.*")
+            warnings.simplefilter("error", category=PerfectSeparationWarning)
+            warnings.simplefilter("ignore", category=ConvergenceWarning)
             fit = sm.Logit(yy, sm.add_constant(xx, has_constant="add")).fit(disp=0, maxiter=100)
-    except (PerfectSeparationError, np.linalg.LinAlgError, RuntimeWarning, ValueError):
+    except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError, ValueError):
         return None
     if not fit.mle_retvals.get("converged", True):
         return None

@@ -26,6 +26,7 @@ import pandas as pd
 
 MIN_CELL = 5
 MIN_TEXT = 10
+MAX_COMMENTS = 60  # a report shows a seeded random sample of at most this many comments
 NOT_ANSWERED = "(not answered)"
 
 
@@ -140,13 +141,14 @@ def filter_rows(
 def visible_comments(
     comments: pd.Series | None, seed: int = 0, min_text: int = MIN_TEXT
 ) -> list[str] | None:
-    """The non-empty comments in a shuffled order, or None when fewer than min_text exist."""
+    """The non-empty comments in a shuffled order (at most MAX_COMMENTS, a seeded sample), or
+    None when fewer than min_text exist."""
     if comments is None:
         return None
     texts = [str(t) for t in comments.dropna().tolist() if str(t).strip()]
     if len(texts) < min_text:
         return None
-    order = np.random.default_rng(seed).permutation(len(texts))
+    order = np.random.default_rng(seed).permutation(len(texts))[:MAX_COMMENTS]
     return [texts[i] for i in order]
 
 

@@ -81,8 +81,20 @@ TEAMS = {
 }
 LEGAL_TEAM_SIZE = 3
 TENURE = {
-    "en": ["Less than 1 year", "1 to 2 years", "3 to 5 years", "6 to 10 years", "More than 10 years"],
-    "nl": ["Korter dan 1 jaar", "1 tot 2 jaar", "3 tot 5 jaar", "6 tot 10 jaar", "Langer dan 10 jaar"],
+    "en": [
+        "Less than 1 year",
+        "1 to 2 years",
+        "3 to 5 years",
+        "6 to 10 years",
+        "More than 10 years",
+    ],
+    "nl": [
+        "Korter dan 1 jaar",
+        "1 tot 2 jaar",
+        "3 tot 5 jaar",
+        "6 tot 10 jaar",
+        "Langer dan 10 jaar",
+    ],
 }
 TEAM_NAMES_NL = {
     "Engineering": "Engineering",

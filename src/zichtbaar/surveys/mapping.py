@@ -9,11 +9,11 @@ addresses and timestamps of form exports stay out).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -198,24 +198,6 @@ class Prepared:
         return pd.DataFrame(self.segments)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-
-
-def _to_number(value: Any, recode: dict[str, float]) -> float | None | str:
-    """A float, None for empty, or the original text when it is no number."""
-    key = _norm(value)
-    if key == "":
-        return None
-    if key in recode:
-        return recode[key]
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip()
-    if _NUMBER.match(text):
-        return float(text.replace(",", "."))
-    return text
-
-
 def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
     """Validate all mapped columns at once and convert them; MappingError lists every problem."""
     problems: list[str] = []
@@ -227,64 +209,63 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
         raise MappingError(["the file holds no responses"])
 
     def numeric(col: str, lo: float | None = None, hi: float | None = None) -> pd.Series:
-        out = []
-        for i, value in enumerate(frame[col].tolist()):
-            num = _to_number(value, mapping.recode)
-            if isinstance(num, str):
-                problems.append(f"row {i + 2}, column {col!r}: {num!r} is not a number")
-                out.append(math.nan)
-            elif num is None:
-                out.append(math.nan)
-            else:
-                if (lo is not None and num < lo) or (hi is not None and num > hi):
-                    problems.append(
-                        f"row {i + 2}, column {col!r}: {num:g} is outside {lo:g} to {hi:g}"
-                    )
-                out.append(num)
-        return pd.Series(out, name=col, dtype=float)
+        text = _text(frame[col])
+        nums = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        if mapping.recode:
+            nums = _norm_series(frame[col]).map(mapping.recode).astype(float).fillna(nums)
+        for i in np.flatnonzero((nums.isna() & (text != "")).to_numpy()):
+            problems.append(f"row {i + 2}, column {col!r}: {text.iloc[i]!r} is not a number")
+        if lo is not None and hi is not None:
+            outside = (nums < lo) | (nums > hi)
+            for i in np.flatnonzero(outside.to_numpy()):
+                problems.append(
+                    f"row {i + 2}, column {col!r}: {nums.iloc[i]:g} is outside {lo:g} to {hi:g}"
+                )
+        return nums.astype(float).rename(col)
 
     likert = (
         numeric(mapping.likert, mapping.likert_min, mapping.likert_max) if mapping.likert else None
     )
     yes_no = None
     if mapping.yes_no:
-        values = []
-        for i, value in enumerate(frame[mapping.yes_no].tolist()):
-            key = _norm(value)
-            if key in mapping.yes_values:
-                values.append(1.0)
-            elif key == "":
-                values.append(math.nan)
-            elif mapping.no_values is None or key in mapping.no_values:
-                values.append(0.0)
-            else:
-                problems.append(
-                    f"row {i + 2}, column {mapping.yes_no!r}: {value!r} is neither yes nor no"
-                )
-                values.append(math.nan)
-        yes_no = pd.Series(values, name=mapping.yes_no, dtype=float)
+        keys = _norm_series(frame[mapping.yes_no])
+        is_yes = keys.isin(mapping.yes_values)
+        empty = keys == ""
+        if mapping.no_values is None:
+            bad = pd.Series(False, index=keys.index)
+        else:
+            bad = ~(is_yes | empty | keys.isin(mapping.no_values))
+        for i in np.flatnonzero(bad.to_numpy()):
+            value = frame[mapping.yes_no].iloc[i]
+            problems.append(
+                f"row {i + 2}, column {mapping.yes_no!r}: {value!r} is neither yes nor no"
+            )
+        yes_no = is_yes.astype(float).where(~empty).rename(mapping.yes_no)
     scales = {s.name: pd.concat([numeric(c) for c in s.items], axis=1) for s in mapping.scales}
     barriers = {}
     for key, (col, yes) in mapping.barriers.items():
-        barriers[key] = pd.Series(
-            [1.0 if _norm(v) in yes else 0.0 for v in frame[col].tolist()], name=col, dtype=float
-        )
+        barriers[key] = _norm_series(frame[col]).isin(yes).astype(float).rename(col)
     segments = {}
     for col in mapping.segments:
-        segments[col] = pd.Series(
-            [None if _norm(v) == "" else str(v).strip() for v in frame[col].tolist()],
-            name=col,
-            dtype=object,
-        )
+        text = _text(frame[col])
+        segments[col] = text.where(text != "", None).astype(object).rename(col)
     comments = None
     if mapping.comments:
-        comments = pd.Series(
-            [None if _norm(v) == "" else str(v).strip() for v in frame[mapping.comments]],
-            dtype=object,
-        )
+        text = _text(frame[mapping.comments])
+        comments = text.where(text != "", None).astype(object)
     if problems:
         raise MappingError(problems)
     return Prepared(mapping, likert, yes_no, scales, barriers, segments, comments, len(frame))
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Stripped text; empty for missing values; whole floats (from XLSX) without '.0'."""
+    text = column.where(column.notna(), "").astype(str).str.strip()
+    return text.str.replace(r"^([+-]?\d+)\.0+$", r"\1", regex=True)
+
+
+def _norm_series(column: pd.Series) -> pd.Series:
+    return _text(column).str.lower()
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--org", required=True, help="the organisation's slug")
-        parser.add_argument("--moment", type=int, help="a moment id (embargo, client, colleagues' posts)")
+        parser.add_argument(
+            "--moment", type=int, help="a moment id (embargo, client, colleagues' posts)"
+        )
         parser.add_argument("--lang", choices=["nl", "en"], help="language of the messages")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("file", help="a text file, or - for standard input")
@@ -37,19 +39,29 @@ class Command(BaseCommand):
             if moment is None:
                 raise CommandError(f"Organisation “{org.slug}” has no moment {options['moment']}.")
         try:
-            text = sys.stdin.read() if options["file"] == "-" else open(options["file"], encoding="utf-8").read()  # noqa: SIM115
+            text = (
+                sys.stdin.read()
+                if options["file"] == "-"
+                else open(options["file"], encoding="utf-8").read()
+            )  # noqa: SIM115
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         language = options["lang"] or org.default_language
         colleague_texts: tuple[str, ...] = ()
         if moment is not None:
-            colleague_texts = tuple(moment.shares.order_by("-shared_at").values_list("text", flat=True)[:300])
+            colleague_texts = tuple(
+                moment.shares.order_by("-shared_at").values_list("text", flat=True)[:300]
+            )
         with translation.override(language):
-            ctx = selectors.check_context(org, language=language, moment=moment, colleague_texts=colleague_texts)
+            ctx = selectors.check_context(
+                org, language=language, moment=moment, colleague_texts=colleague_texts
+            )
             verdict = check(text, ctx)
         if options["json"]:
             self.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(verdict.verdict)
         for f in verdict.findings:
-            self.stdout.write(f"- [{f.severity}] {f.code} {f.start}-{f.end}: {f.message} {f.suggestion}".rstrip())
+            self.stdout.write(
+                f"- [{f.severity}] {f.code} {f.start}-{f.end}: {f.message} {f.suggestion}".rstrip()
+            )

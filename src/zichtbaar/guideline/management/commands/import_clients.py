@@ -35,4 +35,7 @@ class Command(BaseCommand):
                 for error in report.errors:
                     self.stderr.write(error)
                 raise CommandError(translation.gettext("Nothing was imported."))
-            self.stdout.write(translation.gettext("%(added)d clients added, %(updated)d updated.") % {"added": report.added, "updated": report.updated})
+            self.stdout.write(
+                translation.gettext("%(added)d clients added, %(updated)d updated.")
+                % {"added": report.added, "updated": report.updated}
+            )

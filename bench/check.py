@@ -1,0 +1,231 @@
+"""Benchmark the guideline check: ``.venv/bin/python bench/check.py``.
+
+Checks a realistic 3,000-character Dutch post (names, numbers, links, hashtags, diacritics, emoji)
+against 10, 1,000 and 10,000 confidential terms and 1,000 register clients, with every rule on.
+Indexes are built once (their build time is printed separately) and not part of the timing.
+Prints p50 and p95 per size and the ratio of the 10,000-term p95 to the 10-term p95.
+Goals: p95 at most 5 ms with 10,000 terms; a ratio far below the thousandfold growth in terms.
+No Django setup needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from zichtbaar.guideline.checker import (  # noqa: I001
+    CheckContext,
+    ClientEntry,
+    ClientIndex,
+    TermIndex,
+    check,
+)
+
+RUNS = 400
+WARMUP = 30
+SIZES = (10, 1_000, 10_000)
+CLIENTS = 1_000
+GOAL_P95_MS = 5.0
+
+SYLLABLES = [
+    "ka",
+    "ro",
+    "mi",
+    "te",
+    "sa",
+    "lu",
+    "vo",
+    "ne",
+    "di",
+    "pa",
+    "zo",
+    "ri",
+    "ma",
+    "lo",
+    "fe",
+    "ni",
+    "ta",
+    "go",
+    "be",
+    "ur",
+    "el",
+    "an",
+    "os",
+    "ix",
+]
+WORDS = [
+    "project",
+    "platform",
+    "portaal",
+    "programma",
+    "product",
+    "release",
+    "pilot",
+    "studio",
+    "lab",
+    "cloud",
+    "data",
+    "noord",
+    "zuid",
+    "oost",
+    "west",
+    "blauw",
+    "groen",
+    "rood",
+    "zilver",
+    "goud",
+    "storm",
+    "vuur",
+    "ijs",
+    "café",
+    "müller",
+]
+SECTORS = [
+    "Bakkerij",
+    "Gemeente",
+    "Zorggroep",
+    "Bouwbedrijf",
+    "Transport",
+    "Advies",
+    "Stichting",
+    "Hogeschool",
+]
+PLACES = [
+    "Utrecht",
+    "Amersfoort",
+    "Zwolle",
+    "Delft",
+    "Tilburg",
+    "Arnhem",
+    "Leiden",
+    "Groningen",
+    "Breda",
+    "Ede",
+]
+
+PARAGRAPH = (
+    "Wat een week! Na acht maanden bouwen staat het nieuwe planningssysteem live bij "
+    "Bakkerij Utrecht 17, en de planners zijn er echt blij mee. 🎉 Samen met Anna, Bram en "
+    "Chris hebben we elke sprint iets opgeleverd dat meteen gebruikt werd. Het project Zilverstorm "
+    "liep niet altijd vanzelf: in maart moesten we de koppeling met het oude systeem opnieuw "
+    "ontwerpen. Dat kostte ons drie weken, maar het leverde een stabielere basis op. Café-bezoekjes "
+    "met de gebruikers hielpen enorm. Inmiddels plannen 140 mensen in 2025 hun ritten met de app, "
+    "het budget van € 1.250.000 bleef netjes binnen de afspraken (order 2024-118734). "
+    "Meer lezen? Kijk op https://www.acme.nl/nieuws/planning of bel 030 123 4567. "
+)
+TAIL = "\n\n#planning #software #trots #teamwork #utrecht #NieuweAanpak"
+
+
+def realistic_post(length: int = 3000) -> str:
+    body = ""
+    while len(body) + len(TAIL) < length:
+        body += PARAGRAPH
+    return body[: length - len(TAIL)] + TAIL
+
+
+def make_terms(count: int, rng: random.Random) -> list[str]:
+    terms = {"Zilverstorm", "Project Noordlicht"}
+    while len(terms) < count:
+        shape = rng.random()
+        name = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+        if shape < 0.4:
+            terms.add(name)
+        elif shape < 0.7:
+            terms.add(f"{rng.choice(WORDS).capitalize()} {name}")
+        elif shape < 0.85:
+            terms.add(f"{name}-{rng.randint(1, 99)}")
+        else:
+            terms.add(f"Project {name} {rng.choice(WORDS)}")
+    return sorted(terms)[:count]
+
+
+def make_clients(count: int, rng: random.Random) -> list[ClientEntry]:
+    clients = [ClientEntry("Bakkerij Utrecht 17", ("BU17",), may_be_named=False)]
+    for number in range(count - 1):
+        name = f"{rng.choice(SECTORS)} {rng.choice(PLACES)} {number}"
+        alias = "".join(w[0] for w in name.split()) + str(number)
+        clients.append(
+            ClientEntry(
+                name,
+                (alias,),
+                may_be_named=rng.random() < 0.5,
+                until=dt.date(2026, 1, 1) if rng.random() < 0.3 else None,
+            )
+        )
+    return clients
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    rng = random.Random(20250301)
+    post = realistic_post()
+    now = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
+
+    started = time.perf_counter()
+    clients = ClientIndex.build(make_clients(CLIENTS, rng))
+    print(
+        f"post: {len(post)} characters; {CLIENTS} clients indexed in "
+        f"{(time.perf_counter() - started) * 1000:.1f} ms"
+    )
+
+    results = {}
+    for size in SIZES:
+        terms_list = make_terms(size, rng)
+        started = time.perf_counter()
+        terms = TermIndex.build(terms_list)
+        build_ms = (time.perf_counter() - started) * 1000
+        ctx = CheckContext(
+            language="nl",
+            terms=terms,
+            clients=clients,
+            today=now.date(),
+            now=now,
+            shareable_from=now - dt.timedelta(days=1),
+            quiet_periods=((now + dt.timedelta(days=30), now + dt.timedelta(days=40), "cijfers"),),
+            internal_hosts=("intranet.acme.nl",),
+            allowed_hosts=("acme.nl", "linkedin.com"),
+            own_hosts=("zichtbaar.acme.nl",),
+            template_texts=(PARAGRAPH[:400], PARAGRAPH[400:]),
+            colleague_texts=tuple(PARAGRAPH[i : i + 500] for i in range(0, 300, 10)),
+            disclosure_required=True,
+            org_name="Acme",
+        )
+        verdict = check(post, ctx)
+        for _ in range(WARMUP):
+            check(post, ctx)
+        samples = []
+        gc.collect()
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            check(post, ctx)
+            samples.append((time.perf_counter() - started) * 1000)
+        p50, p95 = percentile(samples, 0.50), percentile(samples, 0.95)
+        results[size] = p95
+        print(
+            f"{size:>6} terms: build {build_ms:7.1f} ms | check p50 {p50:.2f} ms, "
+            f"p95 {p95:.2f} ms | {len(verdict.findings)} findings, verdict {verdict.verdict}"
+        )
+
+    ratio = results[SIZES[-1]] / results[SIZES[0]]
+    print(
+        f"p95 ratio {SIZES[-1]:,} / {SIZES[0]:,} terms: {ratio:.2f}x (terms grew {SIZES[-1] // SIZES[0]:,}x)"
+    )
+    ok = results[SIZES[-1]] <= GOAL_P95_MS and ratio < 10
+    print(
+        f"goals (p95 <= {GOAL_P95_MS} ms at {SIZES[-1]:,} terms, ratio far below 1000): "
+        f"{'met' if ok else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
