@@ -538,7 +538,7 @@ def _ibans(text: str) -> list[tuple[int, int]]:
 
 
 # Number-like runs: digits joined by single spaces, dots or hyphens, not glued to a number before.
-_NUMBER_RUN = re.compile(r"(?<![\d.,])\d+(?:[ .\-]\d+)*")
+_NUMBER_RUN = re.compile(r"(?<![\d.,])(?=[\d .\-]{9})\d+(?:[ .\-]\d+)*")
 _BSN_SHAPE = re.compile(r"\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4} \d{2} \d{3}")
 _ELEVEN_SHAPE = re.compile(
     r"\d{11}|\d{2}\.\d{2}\.\d{2}[-. ]\d{3}[-.]\d{2}|\d{6}[- ]\d{3}[- ]?\d{2}|\d{2} \d{3} \d{3} \d{3}"
@@ -862,13 +862,12 @@ _STRIP_MARKUP = re.compile(r"https?://\S+|www\.\S+|[#@]\w+")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def _comparable(text: str) -> str:
-    """Text reduced for comparison: no links, hashtags or mentions, folded, words only."""
-    return _NON_WORD.sub(" ", fold_key(_STRIP_MARKUP.sub(" ", text))).strip()
-
-
 def _sentences(text: str) -> list[str]:
-    return [s for s in (_comparable(part) for part in _SENTENCE_SPLIT.split(text)) if s]
+    """The text's sentences reduced for comparison: no links, hashtags or mentions, folded,
+    words only (one fold for the whole text)."""
+    parts = _SENTENCE_SPLIT.split(_STRIP_MARKUP.sub(" ", text))
+    folded = _fold("\x00".join(parts)).text
+    return [s for s in (_NON_WORD.sub(" ", part).strip() for part in folded.split("\x00")) if s]
 
 
 @lru_cache(maxsize=256)
@@ -882,7 +881,7 @@ def _template_sentences(templates: tuple[str, ...]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def _colleague_comparables(texts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(c for c in (_comparable(str(t)) for t in texts) if c)
+    return tuple(c for c in (" ".join(_sentences(str(t))) for t in texts) if c)
 
 
 #: Scores at or above which texts count as near-identical (rapidfuzz, 0-100).
@@ -942,6 +941,7 @@ class _Run:
         self.findings: list[Finding] = []
         self._folded: _Folded | None = None
         self._links: list[tuple[int, int, str, str]] | None = None
+        self._sentences: list[str] | None = None
         rules = ctx.rules if isinstance(ctx.rules, Mapping) else {}
         self.rules: dict[str, RuleConfig] = {}
         for code in CODES:
@@ -954,6 +954,12 @@ class _Run:
         if self._folded is None:
             self._folded = _fold(self.text)
         return self._folded
+
+    @property
+    def sentences(self) -> list[str]:
+        if self._sentences is None:
+            self._sentences = _sentences(self.text)
+        return self._sentences
 
     @property
     def links(self) -> list[tuple[int, int, str, str]]:
@@ -1159,7 +1165,7 @@ class _Run:
         if not template_sentences:
             return
         from_template = own = 0
-        for sentence in _sentences(self.text):
+        for sentence in self.sentences:
             hit = process.extractOne(
                 sentence,
                 template_sentences,
@@ -1179,7 +1185,7 @@ class _Run:
         texts = tuple(t for t in (self.ctx.colleague_texts or ()) if isinstance(t, str))
         if not texts:
             return
-        mine = _comparable(self.text)
+        mine = " ".join(self.sentences)
         if len(mine.split()) < _MIN_OWN_WORDS:
             return
         theirs = _colleague_comparables(texts)

@@ -159,14 +159,14 @@ def comms_rules(request: TenantRequest) -> HttpResponse:
     settings_form = SettingsForm(
         request.POST or None, instance=selectors.settings_of(org), prefix="settings"
     )
-    if request.method == "POST":
-        if all(f.is_valid() for _c, f in rule_forms) and settings_form.is_valid():
-            for _code, form in rule_forms:
-                form.save()
-            settings_form.save()
-            services.bump_revision(org)
-            messages.success(request, _("Saved. The check uses the new rules right away."))
-            return redirect("guideline:comms_rules")
+    valid = all(f.is_valid() for _c, f in rule_forms) and settings_form.is_valid()
+    if request.method == "POST" and valid:
+        for _code, form in rule_forms:
+            form.save()
+        settings_form.save()
+        services.bump_revision(org)
+        messages.success(request, _("Saved. The check uses the new rules right away."))
+        return redirect("guideline:comms_rules")
     since = timezone.now() - timedelta(days=90)
     return render(
         request,
