@@ -3,7 +3,9 @@
 Checks a realistic 3,000-character Dutch post (names, numbers, links, hashtags, diacritics, emoji)
 against 10, 1,000 and 10,000 confidential terms and 1,000 register clients, with every rule on.
 Indexes are built once (their build time is printed separately) and not part of the timing.
-Prints p50 and p95 per size and the ratio of the 10,000-term p95 to the 10-term p95.
+Prints p50 and p95 (wall clock, and CPU time of this thread, which shows how much of a slow p95
+is other processes competing for the CPU) per size and the ratio of the 10,000-term p95 to the
+10-term p95.
 Goals: p95 at most 5 ms with 10,000 terms; a ratio far below the thousandfold growth in terms.
 No Django setup needed.
 """
@@ -203,17 +205,19 @@ def main() -> None:
         verdict = check(post, ctx)
         for _ in range(WARMUP):
             check(post, ctx)
-        samples = []
+        samples, cpu = [], []
         gc.collect()
         for _ in range(RUNS):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             check(post, ctx)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
             samples.append((time.perf_counter() - started) * 1000)
         p50, p95 = percentile(samples, 0.50), percentile(samples, 0.95)
         results[size] = p95
         print(
-            f"{size:>6} terms: build {build_ms:7.1f} ms | check p50 {p50:.2f} ms, "
-            f"p95 {p95:.2f} ms | {len(verdict.findings)} findings, verdict {verdict.verdict}"
+            f"{size:>6} terms: build {build_ms:6.1f} ms | check p50 {p50:.2f} ms, p95 {p95:.2f} ms"
+            f" (CPU time p50 {percentile(cpu, 0.5):.2f}, p95 {percentile(cpu, 0.95):.2f})"
+            f" | {len(verdict.findings)} findings, verdict {verdict.verdict}"
         )
 
     ratio = results[SIZES[-1]] / results[SIZES[0]]

@@ -193,7 +193,7 @@ class ClientEntry:
 # Normalisation with a map back to the original offsets
 # ---------------------------------------------------------------------------------------------
 
-_ASCII_FOLD = {c: " " for c in range(128) if chr(c).isspace()}
+_ASCII_FOLD: dict[int, int | str] = {c: " " for c in range(128) if chr(c).isspace()}
 _ASCII_FOLD.update({c: c + 32 for c in range(ord("A"), ord("Z") + 1)})
 _SEGMENTS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]", re.S)
 _CHAR_CACHE: dict[str, str] = {}
@@ -879,9 +879,15 @@ def _template_sentences(templates: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
+def _comparable(text: str) -> str:
+    """A colleague's post reduced for comparison; cached per text, so a moment's list of shares
+    that grows by one costs one new text."""
+    return " ".join(_sentences(text))
+
+
 def _colleague_comparables(texts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(c for c in (" ".join(_sentences(str(t))) for t in texts) if c)
+    return tuple(c for c in (_comparable(t) for t in texts) if c)
 
 
 #: Scores at or above which texts count as near-identical (rapidfuzz, 0-100).
@@ -1191,19 +1197,22 @@ class _Run:
         theirs = _colleague_comparables(texts)
         if not theirs:
             return
-        close = process.extractOne(
+        close: Any = process.extractOne(
             mine, theirs, scorer=fuzz.ratio, processor=None, score_cutoff=SIMILAR_SCORE
         )
         if close is None:
             # Reordered or lightly edited: token_set_ratio, but only between texts of similar
             # length (a short colleague post inside a long one of your own is not a copy).
             size = len(mine)
-            for other in theirs:
-                if min(size, len(other)) / max(size, len(other)) < 0.75:
-                    continue
-                if fuzz.token_set_ratio(mine, other, score_cutoff=SIMILAR_SCORE):
-                    close = other
-                    break
+            close = next(
+                (
+                    other
+                    for other in theirs
+                    if min(size, len(other)) / max(size, len(other)) >= 0.75
+                    and fuzz.token_set_ratio(mine, other, score_cutoff=SIMILAR_SCORE)
+                ),
+                None,
+            )
         if close is not None:
             self.add("similar.colleagues", 0, 0)
 
