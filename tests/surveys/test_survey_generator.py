@@ -44,3 +44,21 @@ def test_dutch_demo_data_has_dutch_segments():
     demo = generator.generate(lang="nl")
     assert "Juridisch" in set(demo.frame["team"].dropna())
     assert demo.frame["tenure"].str.contains("jaar").all()
+
+
+def test_a_likert_only_survey_without_barriers_or_segments():
+    demo = generator.generate(n=150, seed=8)
+    mapping = {
+        "willingness": {"likert": "willing_likert"},
+        "scales": {
+            "engagement": generator.ENGAGEMENT_ITEMS,
+            "brand_attitude": generator.BRAND_ITEMS,
+        },
+    }
+    report = study.analyse(prepare(demo.frame, parse_mapping(mapping)), seed=2, lang="nl")
+    assert report["willing"]["source"] == "likert"
+    top2 = (demo.frame["willing_likert"].dropna() >= 4).mean()
+    assert report["willing"]["share"] == pytest.approx(top2)
+    assert report["logistic"] is None and report["barriers"] == [] and report["segments"] == {}
+    assert report["outcome"]["name"] == "willing_likert"
+    assert "(helemaal) eens" in report["conclusions"][0]

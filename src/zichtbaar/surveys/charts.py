@@ -6,6 +6,7 @@ import base64
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -17,7 +18,7 @@ INK = "#1f2937"
 ACCENT = "#0f766e"
 MUTED = "#94a3b8"
 GRID = "#e5e7eb"
-RC = {
+RC: Any = {
     "svg.fonttype": "none",
     "svg.hashsalt": "zichtbaar",
     "font.family": "DejaVu Sans",

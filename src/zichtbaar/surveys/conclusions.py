@@ -74,8 +74,8 @@ def conclusions(report: dict[str, Any], lang: str) -> list[str]:
         )
     barriers = report.get("barriers") or []
     if barriers:
-        top = [f"{barrier_label(b['key'], lang)} ({pct(b['share'])}%)" for b in barriers[:3]]
-        out.append(t["barriers_top"].format(list=_join(top, lang)))
+        named = [f"{barrier_label(b['key'], lang)} ({pct(b['share'])}%)" for b in barriers[:3]]
+        out.append(t["barriers_top"].format(list=_join(named, lang)))
     ri = report.get("relative_importance")
     reg = report.get("regression")
     if reg and ri:

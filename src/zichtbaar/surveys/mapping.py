@@ -259,9 +259,17 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
 
 
 def _text(column: pd.Series) -> pd.Series:
-    """Stripped text; empty for missing values; whole floats (from XLSX) without '.0'."""
-    text = column.where(column.notna(), "").astype(str).str.strip()
-    return text.str.replace(r"^([+-]?\d+)\.0+$", r"\1", regex=True)
+    """Stripped text; empty for missing values; whole floats (from XLSX) without '.0'.
+
+    Computed once per distinct value: answers repeat, so this is fast for large files.
+    """
+    column = column.astype(object)
+    filled = column.where(column.notna(), "")
+    uniques = pd.unique(filled)
+    text = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    text = text.str.replace(r"^([+-]?\d+)\.0+$", r"\1", regex=True)
+    lookup = dict(zip(uniques, text.tolist(), strict=True))
+    return filled.map(lookup).astype(object)
 
 
 def _norm_series(column: pd.Series) -> pd.Series:

@@ -36,14 +36,9 @@ def analyse(
     report: dict[str, Any] = {"n": n, "seed": seed}
 
     # willingness
-    if prepared.yes_no is not None:
-        willing = analysis.proportion(prepared.yes_no)
-        willing["source"] = "yes_no"
-    else:
-        assert prepared.likert is not None
-        top2 = prepared.likert.where(prepared.likert.isna(), prepared.likert >= m.likert_max - 1)
-        willing = analysis.proportion(top2)
-        willing["source"] = "likert"
+    willing = analysis.proportion(_willing_flags(prepared))
+    willing["source"] = "yes_no" if prepared.yes_no is not None else "likert"
+    willing["text"] = fmt_pct_ci(willing["share"], willing["ci"])
     report["willing"] = willing
     if prepared.likert is not None:
         lk = prepared.likert.dropna()
@@ -115,11 +110,7 @@ def analyse(
     guard.release(range(n))
     segments: dict[str, list[dict[str, Any]]] = {}
     suppressed_any = False
-    willing_flags = (
-        prepared.yes_no
-        if prepared.yes_no is not None
-        else prepared.likert.where(prepared.likert.isna(), prepared.likert >= m.likert_max - 1)  # type: ignore[union-attr]
-    )
+    willing_flags = _willing_flags(prepared)
     for col, values in prepared.segments.items():
         cells = anonymity.suppress_breakdown(values, guard)
         rows_out = []
@@ -150,6 +141,17 @@ def analyse(
     report["conclusions"] = conclusions.conclusions(report, lang)
     report["lang"] = lang
     return analysis.clean_json(report)
+
+
+def _willing_flags(prepared: Prepared) -> pd.Series:
+    """1/0 per respondent (missing stays missing): yes on the yes/no item when mapped, else one
+    of the two highest points of the Likert item."""
+    if prepared.yes_no is not None:
+        return prepared.yes_no
+    likert = prepared.likert
+    assert likert is not None
+    top2 = (likert >= prepared.mapping.likert_max - 1).astype(float)
+    return top2.where(likert.notna())
 
 
 def _points(lo: float, hi: float) -> list[float]:
