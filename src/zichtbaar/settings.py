@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "zichtbaar.orgs",
     "zichtbaar.moments",
     "zichtbaar.compose",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "zichtbaar.guideline",
     "zichtbaar.impact",
     "zichtbaar.surveys",
+    "zichtbaar.nudges",
 ]
 
 MIDDLEWARE = [
@@ -130,9 +132,18 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-if TESTING or env("TASKS_BACKEND") == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work through Django's Tasks API: the database by default, RQ on Redis to scale out
+# (worker: `zichtbaar rqworker default --job-class django_tasks_rq.Job`), immediate in tests.
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate" if TESTING else "database")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": TASK_BACKENDS[TASKS_BACKEND]}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("zichtbaar.guideline.urls")),
     path("", include("zichtbaar.impact.urls")),
     path("", include("zichtbaar.surveys.urls")),
+    path("", include("zichtbaar.nudges.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
