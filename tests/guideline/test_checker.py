@@ -588,11 +588,22 @@ def test_every_code_gets_a_warm_formatted_message(language):
     assert found == set(CODES) - {"form.not_personal"}  # the post has sentences of its own
     findings += run(TEMPLATE, language=language, template_texts=(TEMPLATE,)).findings
     praise = ("Mooi", "Leuk") if language == "nl" else ("Nice", "Great")
-    for finding in findings:
-        assert finding.message.startswith(praise), finding.message
-        assert "{" not in finding.message + finding.suggestion
-        connector = {"nl": ("Eén ding:", "Een tip:"), "en": ("One thing:", "A tip:")}[language]
-        assert connector[finding.severity == "tip"] in finding.message
+    first = {"nl": ("Eén ding:", "Een tip:"), "en": ("One thing:", "A tip:")}[language]
+    more = {"nl": ("Ook:", "Nog een tip:"), "en": ("Also:", "Another tip:")}[language]
+    # Only the first finding of a verdict opens with praise; the others carry on with "also".
+    for verdict in (
+        run(ALL_RULES_TEXT, **ctx),
+        quiet,
+        run(TEMPLATE, language=language, template_texts=(TEMPLATE,)),
+    ):
+        for i, finding in enumerate(verdict.findings):
+            assert "{" not in finding.message + finding.suggestion
+            if i == 0:
+                assert finding.message.startswith(praise), finding.message
+                assert first[finding.severity == "tip"] in finding.message
+            else:
+                assert finding.message.startswith(more[finding.severity == "tip"]), finding.message
+                assert not finding.message.startswith(praise)
 
 
 def test_language_selection():

@@ -30,6 +30,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -945,6 +946,7 @@ class _Run:
         self.language = _language(ctx.language)
         self.catalogue = load_messages(self.language)
         self.findings: list[Finding] = []
+        self.bodies: dict[str, str] = {}
         self._folded: _Folded | None = None
         self._links: list[tuple[int, int, str, str]] | None = None
         self._sentences: list[str] | None = None
@@ -984,6 +986,8 @@ class _Run:
         praise = entry.get("praise") or frame["praise"]
         body = entry["message"].format_map(values)
         message = f"{praise} {frame[rule.severity]} {body}"
+        # Only the first finding opens with praise; later ones say "also" (see run()).
+        self.bodies[message] = f"{frame[rule.severity + '_more']} {body}"
         suggestion = entry["suggestion"].format_map(values)
         self.findings.append(
             Finding(code, rule.severity, start, end, message, suggestion, str(rule.section or ""))
@@ -1259,6 +1263,10 @@ class _Run:
         findings = merge(self.findings)
         if not findings:
             return Verdict("go", ())
+        findings = findings[:1] + tuple(
+            dataclasses.replace(f, message=self.bodies.get(f.message, f.message))
+            for f in findings[1:]
+        )
         verdict = "change" if any(f.severity == CHANGE for f in findings) else "tips"
         return Verdict(verdict, findings)
 

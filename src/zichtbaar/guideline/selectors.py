@@ -127,6 +127,10 @@ def indexes_for(org_id: int, revision: str) -> tuple[TermIndex, ClientIndex]:
     return terms, clients
 
 
+def _local(value: datetime | None) -> datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
 def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
@@ -163,7 +167,7 @@ def check_context(
                 blocking=rule.blocking,
             )
     quiet = tuple(
-        (p.starts_at, p.ends_at, p.reason)
+        (timezone.localtime(p.starts_at), timezone.localtime(p.ends_at), p.reason)
         for p in QuietPeriod.objects.filter(org=org, ends_at__gte=now, starts_at__lte=now)
     )
     own_host = urlsplit(settings.SITE_URL).hostname or ""
@@ -173,9 +177,10 @@ def check_context(
         terms=terms,
         clients=clients,
         today=timezone.localdate(now),
-        now=now,
-        shareable_from=moment.shareable_from if moment else None,
-        shareable_until=moment.shareable_until if moment else None,
+        now=timezone.localtime(now),
+        # Local times: the messages name the hour people know ("from 10:00"), not UTC.
+        shareable_from=_local(moment.shareable_from) if moment else None,
+        shareable_until=_local(moment.shareable_until) if moment else None,
         moment_client_may_be_named=moment.client_may_be_named if moment else None,
         moment_client_name=moment.client_name if moment else "",
         quiet_periods=quiet,
