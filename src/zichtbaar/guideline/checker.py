@@ -23,6 +23,7 @@ Design notes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import ipaddress
@@ -30,7 +31,6 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from argparse import ArgumentParser
 from typing import Any
 
@@ -39,11 +40,10 @@ class Command(BaseCommand):
             if moment is None:
                 raise CommandError(f"Organisation “{org.slug}” has no moment {options['moment']}.")
         try:
-            text = (
-                sys.stdin.read()
-                if options["file"] == "-"
-                else open(options["file"], encoding="utf-8").read()
-            )  # noqa: SIM115
+            if options["file"] == "-":
+                text = sys.stdin.read()
+            else:
+                text = Path(options["file"]).read_text(encoding="utf-8")
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         language = options["lang"] or org.default_language
