@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -275,7 +275,7 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
         if until_text:
             for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
                 try:
-                    until = timezone.datetime.strptime(until_text, fmt).date()
+                    until = datetime.strptime(until_text, fmt).date()
                     break
                 except ValueError:
                     continue
@@ -331,7 +331,7 @@ def load_demo_check(org: Organisation) -> None:
         QuietPeriod.objects.create(
             org=org,
             starts_at=start,
-            ends_at=start + timezone.timedelta(days=14),
+            ends_at=start + timedelta(days=14),
             reason="Jaarcijfers / annual results",
         )
     bump_revision(org)
