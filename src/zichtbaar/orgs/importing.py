@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -287,7 +288,7 @@ def parse_people(data: Any, org: Organisation | None = None) -> ImportResult:
                             "Row %(row)d: the file has more than %(max)s people. Split it into "
                             "files of at most %(max)s rows."
                         )
-                        % {"row": row, "max": f"{MAX_ROWS:,}"},
+                        % {"row": row, "max": number_format(MAX_ROWS, force_grouping=True)},
                     )
                 )
                 break

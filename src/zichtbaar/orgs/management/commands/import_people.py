@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -131,5 +132,8 @@ class Command(BaseCommand):
     def _progress(self, done: int, total: int) -> None:
         self.stderr.write(
             _("%(done)s of %(total)s people imported…")
-            % {"done": f"{done:,}", "total": f"{total:,}"}
+            % {
+                "done": number_format(done, force_grouping=True),
+                "total": number_format(total, force_grouping=True),
+            }
         )
