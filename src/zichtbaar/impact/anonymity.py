@@ -44,22 +44,33 @@ class Group:
         return self.hidden is None
 
 
-def _population(groups: Sequence[Group]) -> int:
+def _population(groups: Sequence[Group], overlapping: bool) -> int:
+    """How many different people a set of groups rests on (a lower bound when unknown)."""
     if groups and all(g.members is not None for g in groups):
         union: set[int] = set()
         for g in groups:
             union |= g.members or frozenset()
         return len(union)
+    if overlapping:
+        # The same person may be in several groups: only the largest group is certain.
+        return max((g.people for g in groups), default=0)
     return sum(g.people for g in groups)
 
 
-def suppress(groups: list[Group], k: int | None = None) -> list[Group]:
-    """Mark small groups hidden, then add complementary suppression; returns `groups`."""
+def suppress(
+    groups: list[Group], k: int | None = None, *, overlapping: bool = False
+) -> list[Group]:
+    """Mark small groups hidden, then add complementary suppression; returns `groups`.
+
+    `overlapping`: one person can be in several groups (moments, moment types) and the
+    groups carry no `members`; the hidden groups then count as resting on only as many
+    people as the largest of them, so one group of at least k people is always among them.
+    """
     k = threshold() if k is None else k
     for g in groups:
         g.hidden = SMALL if 0 < g.people < k else None
     hidden = [g for g in groups if g.hidden]
-    while hidden and (len(hidden) < 2 or _population(hidden) < k):
+    while hidden and (len(hidden) < 2 or _population(hidden, overlapping) < k):
         candidates = sorted(
             (g for g in groups if g.visible and g.people > 0), key=lambda g: (g.people, str(g.key))
         )

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Func, IntegerField, Max, Q, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,14 +107,18 @@ def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpac
     since = timezone.make_aware(
         dt.datetime.combine(quarter_start(timezone.localdate()), dt.time.min)
     )
+    # Filtered on the person alone (their index), the organisation checked in Python: a
+    # person has few shares, an organisation many.
+    own = [
+        (at, link_id)
+        for org, at, link_id in Share.objects.filter(user_id=user.pk).values_list(
+            "org_id", "shared_at", "link_id"
+        )
+        if org == org_id
+    ]
+    counts = {"total": len(own), "quarter": sum(1 for at, _l in own if at >= since)}
+    quarter_links = {link_id for at, link_id in own if at >= since and link_id is not None}
     mine = Share.objects.filter(user_id=user.pk, org_id=org_id)
-    counts = mine.aggregate(
-        total=Count("id"),
-        quarter=Count("id", filter=Q(shared_at__gte=since)),
-    )
-    quarter_links = set(
-        mine.filter(shared_at__gte=since, link__isnull=False).values_list("link_id", flat=True)
-    )
     shares = list(mine.select_related("moment").order_by("-shared_at", "-id")[: MY_SHARES + 1])
     per_link = {
         r["link_id"]: (r["clicks"], r["visitors"])
@@ -213,16 +217,6 @@ def _pct(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def team_sizes(org: Organisation) -> dict[int | None, int]:
-    rows = (
-        Membership.objects.filter(org=org, is_active=True)
-        .values("team_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {r["team_id"]: r["n"] for r in rows}
-
-
 def check_team_filter(team: Team | None, sizes: dict[int | None, int]) -> str:
     """Why a team filter must be refused, or ""."""
     if team is None:
@@ -249,6 +243,45 @@ def period_bounds(period: int, today: dt.date) -> tuple[dt.date, dt.datetime]:
     return start, timezone.make_aware(dt.datetime.combine(start, dt.time.min))
 
 
+def _weeks(start: dt.date, today: dt.date) -> list[dt.date]:
+    monday = start - dt.timedelta(days=start.weekday())
+    out = []
+    while monday <= today:
+        out.append(monday)
+        monday += dt.timedelta(days=7)
+    return out
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class WeekIndex(Func):
+    """Whole weeks between `origin` (an aware datetime) and a datetime column, in SQL.
+
+    Native date arithmetic on both databases, so grouping shares by week costs no Python per
+    row (Django's own date truncation runs a Python function per row on SQLite).
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: str, origin: dt.datetime) -> None:
+        self.origin = origin
+        super().__init__(F(expression))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        origin = connection.ops.adapt_datetimefield_value(self.origin)
+        return f"CAST((julianday({sql}) - julianday(%s)) / 7 AS INTEGER)", [*params, origin]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"FLOOR(EXTRACT(EPOCH FROM ({sql} - %s)) / 604800)::integer",
+            [*params, self.origin],
+        )
+
+
 def dashboard(
     org: Organisation,
     assumptions: reach.Assumptions,
@@ -257,105 +290,131 @@ def dashboard(
     team: Team | None = None,
     today: dt.date | None = None,
 ) -> Dashboard:
+    """Every figure of the comms dashboard in a fixed number of grouped queries.
+
+    The database sums and counts; Python combines rows grouped per person, moment, team or
+    day (never per share or per click), so the cost grows with the period's rows in SQL only.
+    """
     today = today or timezone.localdate()
     k = anonymity.threshold()
+    now = timezone.now()
     teams = list(Team.objects.filter(org=org).order_by("name"))
-    sizes = team_sizes(org)
+
+    # People: one row per active person (team, barrier, network).
+    members = list(
+        Membership.objects.filter(org=org, is_active=True).values_list(
+            "user_id",
+            "team_id",
+            "user__profile__barrier",
+            "user__profile__connections",
+            "user__profile__followers",
+        )
+    )
+    sizes: dict[int | None, int] = defaultdict(int)
+    for _u, team_id, *_rest in members:
+        sizes[team_id] += 1
     refused = check_team_filter(team, sizes)
     if refused:
         team = None
-    people = sizes.get(team.pk, 0) if team else sum(sizes.values())
-    start, start_at = period_bounds(period, today)
-    since_90 = timezone.now() - dt.timedelta(days=90)
-    since_30 = timezone.now() - dt.timedelta(days=30)
+    scoped = [m for m in members if team is None or m[1] == team.pk]
+    team_of = {m[0]: m[1] for m in members}
+    network_of = {m[0]: reach.network(m[3] or 0, m[4] or 0, assumptions) for m in scoped}
+    people = len(scoped)
+    barrier_counts: dict[str, int] = defaultdict(int)
+    for m in scoped:
+        barrier_counts[m[2] or ""] += 1
+    networks = list(network_of.values())
+    scope_reach = reach.estimate(
+        people=people,
+        connections=sum(m[3] or 0 for m in scoped),
+        followers=sum(m[4] or 0 for m in scoped),
+        potential_reach=sum(networks),
+        largest_network=max(networks, default=0),
+        company_followers=org.linkedin_followers,
+        assumptions=assumptions,
+    )
 
+    start, start_at = period_bounds(period, today)
+    weeks = _weeks(start, today)
+    since_30 = now - dt.timedelta(days=30)
+    since_90 = now - dt.timedelta(days=90)
     shares_qs = Share.objects.filter(org=org)
     clicks_qs = ClickDaily.objects.filter(org=org, day__gte=start, day__lte=today)
     if team is not None:
         shares_qs = shares_qs.filter(user__memberships__org=org, user__memberships__team=team)
         clicks_qs = clicks_qs.filter(team=team)
+    in_period = Q(shared_at__gte=start_at)
+    period_shares = shares_qs.filter(in_period)
 
-    part = shares_qs.filter(shared_at__gte=since_90).aggregate(
-        p90=Count("user_id", distinct=True),
-        p30=Count("user_id", distinct=True, filter=Q(shared_at__gte=since_30)),
-    )
-    network = _network_expr(assumptions)
-    share_rows = list(
-        shares_qs.filter(shared_at__gte=start_at)
-        .filter(user__memberships__org=org)
-        .annotate(net=network)
-        .values_list(
-            "moment_id",
-            "moment__type_id",
-            "user_id",
-            "user__memberships__team_id",
-            "shared_at",
-            "net",
+    # Shares per person (participation, teams, realised views), per moment, type and week.
+    per_person = list(
+        shares_qs.filter(shared_at__gte=min(start_at, since_90))
+        .values("user_id")
+        .annotate(
+            n=Count("id", filter=in_period),
+            n90=Count("id", filter=Q(shared_at__gte=since_90)),
+            n30=Count("id", filter=Q(shared_at__gte=since_30)),
         )
-    )
-    click_rows = list(
-        clicks_qs.values("moment_id", "user_id", "team_id")
-        .annotate(c=Sum("clicks"), v=Sum("visitors"))
         .order_by()
-        .values_list("moment_id", "user_id", "team_id", "c", "v")
+        .values_list("user_id", "n", "n90", "n30")
     )
-    click_days = list(
-        clicks_qs.values("day").annotate(c=Sum("clicks")).order_by().values_list("day", "c")
-    )
-    moment_ids = {r[0] for r in share_rows} | {r[0] for r in click_rows}
-    moments: dict[int, dict[str, Any]] = {
-        m["id"]: dict(m)
-        for m in Moment.objects.filter(org=org, pk__in=moment_ids).values("id", "title", "type_id")
+    share_by_moment = {
+        r["moment_id"]: r
+        for r in period_shares.values("moment_id")
+        .annotate(n=Count("id"), people=Count("user_id", distinct=True))
+        .order_by()
     }
-    types = {t.pk: t for t in MomentType.objects.filter(Q(org=None) | Q(org=org))}
-    barrier_rows = (
-        Membership.objects.filter(org=org, is_active=True, **({"team": team} if team else {}))
-        .values("user__profile__barrier")
+    share_by_type = {
+        r["moment__type_id"]: r
+        for r in period_shares.values("moment__type_id")
+        .annotate(n=Count("id"), people=Count("user_id", distinct=True))
+        .order_by()
+    }
+    share_by_week = dict(
+        period_shares.annotate(w=WeekIndex("shared_at", _aware(weeks[0])))
+        .values("w")
         .annotate(n=Count("id"))
         .order_by()
+        .values_list("w", "n")
     )
-    scope_reach = reach_for(org, assumptions, team)
 
-    # Per moment, per type, per team: shares, sharers and clicks, in Python over the rows.
-    by_moment: dict[int, dict] = defaultdict(lambda: {"shares": 0, "clicks": 0, "visitors": 0})
-    members_m: dict[int, set[int]] = defaultdict(set)
-    by_type: dict[int, dict] = defaultdict(lambda: {"shares": 0, "clicks": 0, "visitors": 0})
-    members_t: dict[int, set[int]] = defaultdict(set)
-    by_team: dict[int | None, dict] = defaultdict(lambda: {"shares": 0, "clicks": 0, "visitors": 0})
-    sharers_team: dict[int | None, set[int]] = defaultdict(set)
-    weeks: dict[dt.date, Week] = {}
-    first_monday = start - dt.timedelta(days=start.weekday())
-    d = first_monday
-    while d <= today:
-        weeks[d] = Week(d, 0, 0)
-        d += dt.timedelta(days=7)
-    views_sum = 0
-    for moment_id, type_id, user_id, team_id, shared_at, net in share_rows:
-        by_moment[moment_id]["shares"] += 1
-        members_m[moment_id].add(user_id)
-        by_type[type_id]["shares"] += 1
-        members_t[type_id].add(user_id)
-        by_team[team_id]["shares"] += 1
-        sharers_team[team_id].add(user_id)
-        day = timezone.localtime(shared_at).date()
-        monday = day - dt.timedelta(days=day.weekday())
-        if monday in weeks:
-            weeks[monday].shares += 1
-        views_sum += net or 0
+    # Clicks, from the daily rollup: per moment, per team, per day.
+    click_by_moment = {
+        r["moment_id"]: r
+        for r in clicks_qs.values("moment_id")
+        .annotate(c=Sum("clicks"), v=Sum("visitors"), people=Count("user_id", distinct=True))
+        .order_by()
+    }
+    click_by_team = dict(
+        clicks_qs.values("team_id").annotate(c=Sum("clicks")).order_by().values_list("team_id", "c")
+    )
+    click_by_day = list(
+        clicks_qs.values("day")
+        .annotate(c=Sum("clicks"), v=Sum("visitors"))
+        .order_by()
+        .values_list("day", "c", "v")
+    )
+    type_of = dict(Moment.objects.filter(org=org).values_list("id", "type_id"))
+    types = {t.pk: t for t in MomentType.objects.filter(Q(org=None) | Q(org=org))}
+
+    sharers = p30 = p90 = shares_total = views_total = 0
+    share_by_team: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])  # shares, people
+    for user_id, n, n90, n30 in per_person:
+        p90 += n90 > 0
+        p30 += n30 > 0
+        if n:
+            sharers += 1
+            shares_total += n
+            views_total += n * network_of.get(user_id, 0)
+            bucket = share_by_team[team_of.get(user_id)]
+            bucket[0] += n
+            bucket[1] += 1
+    week_clicks: dict[int, int] = defaultdict(int)
     clicks_total = visitors_total = 0
-    for moment_id, user_id, team_id, c, v in click_rows:
-        clicked_type: int = moments.get(moment_id, {}).get("type_id", 0)
-        for bucket in (by_moment[moment_id], by_type[clicked_type], by_team[team_id]):
-            bucket["clicks"] += c
-            bucket["visitors"] += v
-        members_m[moment_id].add(user_id)
-        members_t[clicked_type].add(user_id)
+    for day, c, v in click_by_day:
+        week_clicks[(day - weeks[0]).days // 7] += c
         clicks_total += c
         visitors_total += v
-    for day, c in click_days:
-        monday = day - dt.timedelta(days=day.weekday())
-        if monday in weeks:
-            weeks[monday].clicks += c
 
     hidden_scope = anonymity.total_hidden(people, k)
     db = Dashboard(
@@ -369,26 +428,27 @@ def dashboard(
         threshold=k,
         hidden=hidden_scope,
         refused=refused,
-        participation_30=part["p30"],
-        participation_90=part["p90"],
-        shares=len(share_rows),
+        participation_30=p30,
+        participation_90=p90,
+        shares=shares_total,
         clicks=clicks_total,
         visitors=visitors_total,
-        views_realised=reach.views_per_post(views_sum, assumptions),
+        views_realised=reach.views_per_post(views_total, assumptions),
         reach=scope_reach,
-        weeks=list(weeks.values()),
+        weeks=[
+            Week(w, share_by_week.get(i, 0), week_clicks.get(i, 0)) for i, w in enumerate(weeks)
+        ],
     )
 
-    # Teams (the whole organisation only; a team view has one team).
+    # Teams (the whole organisation only; a team view is one team).
     if team is None:
         rows = []
         for t in [*teams, None]:
-            size = sizes.get(t.pk if t else None, 0)
+            key = t.pk if t else None
+            size = sizes.get(key, 0)
             if t is None and size == 0:
                 continue
-            key = t.pk if t else None
-            figures = by_team.get(key, {"shares": 0, "clicks": 0, "visitors": 0})
-            sharers = len(sharers_team.get(key, ()))
+            n, who = share_by_team.get(key, (0, 0))
             rows.append(
                 Group(
                     key=key or 0,
@@ -396,15 +456,14 @@ def dashboard(
                     people=size,
                     values={
                         "people": size,
-                        "sharers": sharers,
-                        "participation": _pct(sharers, size),
-                        "shares": figures["shares"],
-                        "clicks": figures["clicks"],
+                        "sharers": who,
+                        "participation": _pct(who, size),
+                        "shares": n,
+                        "clicks": click_by_team.get(key, 0),
                     },
                 )
             )
         anonymity.suppress(rows, k)
-        sharers_all = sum(len(s) for s in sharers_team.values())
         db.tables.append(
             Table(
                 key="teams",
@@ -419,7 +478,7 @@ def dashboard(
                 total=Total(
                     {
                         "people": people,
-                        "participation": _pct(sharers_all, people),
+                        "participation": _pct(sharers, people),
                         "shares": db.shares,
                         "clicks": db.clicks,
                     },
@@ -429,54 +488,83 @@ def dashboard(
             )
         )
 
-    # Moments: the most shared first; rests on the people who shared them or whose links
-    # brought the clicks.
-    moment_groups = [
-        Group(
-            key=mid,
-            label=moments.get(mid, {}).get("title", "?"),
-            people=len(members_m[mid]),
-            members=frozenset(members_m[mid]),
-            values={"people": len(members_m[mid]), **figs},
+    # Moments: the most shared first. A moment's figures rest on the people who shared it
+    # in the period and the people whose links brought its clicks: at least the larger of
+    # the two counts (the same person can be in both), so suppression treats them as
+    # overlapping groups.
+    moment_groups = []
+    click_by_type: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # clicks, max people
+    for mid in share_by_moment.keys() | click_by_moment.keys():
+        sh = share_by_moment.get(mid, {})
+        cl = click_by_moment.get(mid, {})
+        if cl:
+            tb = click_by_type[type_of.get(mid, 0)]
+            tb[0] += cl["c"]
+            tb[1] = max(tb[1], cl["people"])
+        moment_groups.append(
+            Group(
+                key=mid,
+                label="",
+                people=max(sh.get("people", 0), cl.get("people", 0)),
+                values={
+                    "people": sh.get("people", 0),
+                    "shares": sh.get("n", 0),
+                    "clicks": cl.get("c", 0),
+                },
+            )
         )
-        for mid, figs in by_moment.items()
-    ]
-    anonymity.suppress(moment_groups, k)
+    anonymity.suppress(moment_groups, k, overlapping=True)
     visible = sorted(
         (g for g in moment_groups if g.visible),
-        key=lambda g: (-g.values["shares"], -g.values["clicks"], g.label),
+        key=lambda g: (-g.values["shares"], -g.values["clicks"], g.key),
+    )[:TOP_MOMENTS]
+    titles = dict(
+        Moment.objects.filter(org=org, pk__in=[g.key for g in visible]).values_list("id", "title")
     )
+    for g in visible:
+        g.label = titles.get(g.key, "?")  # type: ignore[call-overload]
     db.moments_hidden = sum(1 for g in moment_groups if not g.visible)
     db.tables.append(
         Table(
             key="moments",
             title=_("Per moment"),
-            columns=[("people", _("People")), ("shares", _("Shares")), ("clicks", _("Clicks"))],
-            rows=visible[:TOP_MOMENTS],
+            columns=[
+                ("people", _("People who shared")),
+                ("shares", _("Shares")),
+                ("clicks", _("Clicks")),
+            ],
+            rows=visible,
             total=Total(
                 {"people": "", "shares": db.shares, "clicks": db.clicks}, people, hidden_scope
             ),
         )
     )
 
-    type_groups = [
-        Group(
-            key=tid or 0,
-            label=types[tid].name if tid in types else "?",
-            people=len(members_t[tid]),
-            members=frozenset(members_t[tid]),
-            values={"people": len(members_t[tid]), **figs},
+    type_groups = []
+    for tid in sorted(
+        share_by_type.keys() | click_by_type.keys(),
+        key=lambda t: (types[t].position, types[t].key) if t in types else (999, ""),
+    ):
+        sh = share_by_type.get(tid, {})
+        clicks, clickers = click_by_type.get(tid, (0, 0))
+        type_groups.append(
+            Group(
+                key=tid or 0,
+                label=types[tid].name if tid in types else "?",
+                people=max(sh.get("people", 0), clickers),
+                values={"people": sh.get("people", 0), "shares": sh.get("n", 0), "clicks": clicks},
+            )
         )
-        for tid, figs in sorted(
-            by_type.items(), key=lambda kv: types[kv[0]].position if kv[0] in types else 999
-        )
-    ]
-    anonymity.suppress(type_groups, k)
+    anonymity.suppress(type_groups, k, overlapping=True)
     db.tables.append(
         Table(
             key="types",
             title=_("Per moment type"),
-            columns=[("people", _("People")), ("shares", _("Shares")), ("clicks", _("Clicks"))],
+            columns=[
+                ("people", _("People who shared")),
+                ("shares", _("Shares")),
+                ("clicks", _("Clicks")),
+            ],
             rows=type_groups,
             total=Total(
                 {"people": "", "shares": db.shares, "clicks": db.clicks}, people, hidden_scope
@@ -484,13 +572,15 @@ def dashboard(
         )
     )
 
-    counts = {r["user__profile__barrier"] or "": r["n"] for r in barrier_rows}
     barrier_groups = [
         Group(
             key=value,
             label=str(label),
-            people=counts.get(value, 0),
-            values={"people": counts.get(value, 0), "share": _pct(counts.get(value, 0), people)},
+            people=barrier_counts.get(value, 0),
+            values={
+                "people": barrier_counts.get(value, 0),
+                "share": _pct(barrier_counts.get(value, 0), people),
+            },
         )
         for value, label in [*Barrier.choices, ("", _("Not answered yet"))]
     ]

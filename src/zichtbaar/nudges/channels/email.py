@@ -1,0 +1,101 @@
+"""E-mail over SMTP with Django's own settings (EMAIL_HOST, EMAIL_PORT, ...).
+
+One connection is opened per batch and reused for every message in it.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from types import TracebackType
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from zichtbaar.nudges.channels import Permanent, Retry
+
+
+def classify(exc: BaseException) -> Permanent | Retry:
+    """SMTP 4xx, refused or dropped connections and timeouts are temporary; 5xx are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        detail = "; ".join(
+            f"{addr}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+            for addr, (code, msg) in exc.recipients.items()
+        )
+        if codes and all(500 <= c < 600 for c in codes):
+            return Permanent(f"SMTP refused the address ({detail})")
+        return Retry(f"SMTP refused the address for now ({detail})")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # The operator's settings, not the message: keep it and try again after a fix.
+        return Retry(f"SMTP login failed ({exc.smtp_code})")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        msg = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else ""
+        if 500 <= exc.smtp_code < 600:
+            return Permanent(f"SMTP {exc.smtp_code} {msg}".strip())
+        return Retry(f"SMTP {exc.smtp_code} {msg}".strip())
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | socket.timeout):
+        return Retry(f"SMTP server not reachable ({exc.__class__.__name__}: {exc})")
+    if isinstance(exc, OSError | smtplib.SMTPException):
+        return Retry(f"SMTP error ({exc.__class__.__name__}: {exc})")
+    return Permanent(f"{exc.__class__.__name__}: {exc}")
+
+
+class Mailer:
+    """`with Mailer() as m: m.send(...)`: one SMTP connection for a batch."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001, S110 (closing a broken connection)
+                pass
+            self.connection = None
+
+    def _open(self) -> Any:
+        if self.connection is None:
+            connection = get_connection(fail_silently=False)
+            try:
+                connection.open()
+            except Exception as exc:
+                raise classify(exc) from exc
+            self.connection = connection
+        return self.connection
+
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers or {}
+        )
+        if html:
+            message.attach_alternative(html, "text/html")
+        connection = self._open()
+        message.connection = connection
+        try:
+            sent = connection.send_messages([message])
+        except Exception as exc:
+            error = classify(exc)
+            if isinstance(error, Retry):
+                self.close()  # a broken connection; the next message opens a fresh one
+            raise error from exc
+        if not sent:
+            raise Retry("SMTP did not accept the message")
