@@ -194,7 +194,10 @@ def parse_terms(data: bytes | str) -> tuple[list[str], list[str]]:
         if not term or term.startswith("#"):
             continue
         if len(term) > 200:
-            errors.append(_("Line %(row)d: a term can be at most 200 characters.") % {"row": row})
+            errors.append(
+                _("Row %(row)d: a term can be at most %(max)d characters.")
+                % {"row": row, "max": 200}
+            )
         else:
             terms.append(term)
     if len(terms) > MAX_TERMS:

@@ -36,6 +36,10 @@ class Command(BaseCommand):
                     self.stderr.write(error)
                 raise CommandError(translation.gettext("Nothing was imported."))
             self.stdout.write(
-                translation.gettext("%(added)d clients added, %(updated)d updated.")
+                translation.ngettext(
+                    "%(added)d client added, %(updated)d updated.",
+                    "%(added)d clients added, %(updated)d updated.",
+                    report.added,
+                )
                 % {"added": report.added, "updated": report.updated}
             )

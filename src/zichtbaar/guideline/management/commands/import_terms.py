@@ -36,4 +36,7 @@ class Command(BaseCommand):
                 for error in report.errors:
                     self.stderr.write(error)
                 raise CommandError(translation.gettext("Nothing was imported."))
-            self.stdout.write(translation.gettext("%(n)d terms added.") % {"n": report.added})
+            self.stdout.write(
+                translation.ngettext("%(n)d term added.", "%(n)d terms added.", report.added)
+                % {"n": report.added}
+            )
