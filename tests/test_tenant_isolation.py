@@ -31,7 +31,34 @@ def foreign(other_org, mallory, make_moment):
     invitation = Invitation.objects.create(
         org=other_org, email="x@other.test", accepted_at="2026-01-01T00:00Z"
     )
-    return {"published": published, "submitted": submitted, "invitation": invitation}
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zichtbaar.guideline.models import GuidelineVersion, QuietPeriod
+    from zichtbaar.surveys.services import create_survey
+
+    version = GuidelineVersion.objects.create(
+        org=other_org, number=1, title_nl="Richtlijn", title_en="Guideline"
+    )
+    quiet = QuietPeriod.objects.create(
+        org=other_org,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(days=1),
+        reason="Results",
+    )
+    survey = create_survey(other_org, title_en="Theirs", title_nl="Van hen", blocks=[])
+    survey.status = "closed"
+    survey.save()
+    return {
+        "published": published,
+        "submitted": submitted,
+        "invitation": invitation,
+        "version": version,
+        "quiet": quiet,
+        "survey": survey,
+        "membership": mallory.memberships.get(),
+    }
 
 
 def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, foreign):
@@ -46,6 +73,11 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
         "version_id": [foreign["version"].pk],
         "period_id": [foreign["quiet"].pk],
         "kind": ["unknown"],
+        "membership_id": [foreign["published"].org.memberships.get().pk, 0],
+        "survey_id": [foreign["survey"].pk],
+        "fmt": ["pdf", "unknown"],
+        # another organisation's person (the nudges preview)
+        "membership_id": [foreign["membership"].pk],
     }
     checked = 0
     for route, pattern in _patterns(get_resolver()):

@@ -1536,6 +1536,9 @@ def load_demo(
 
     say("Loading the guideline, client register and confidential terms…")
     load_demo_check(org)
+    from zichtbaar.surveys.services import load_demo_survey
+
+    load_demo_survey(org)
 
     clicks = Click.objects.filter(link__org=org)
     return DemoSummary(

@@ -1,0 +1,96 @@
+"""Surveys collected in the app: the instrument frozen at creation, anonymous responses.
+
+Anonymity by construction: a Response has no user, no e-mail address, no IP address and only the
+date it was started. The resume token lives in the respondent's signed cookie; the database keeps
+only its hash. Invitations keep only a hash of their token and a used flag, never a link to the
+Response they led to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zichtbaar.orgs.models import Organisation
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Survey(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="surveys")
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    instrument = models.JSONField(_("instrument"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    token = models.CharField(max_length=40, unique=True, default=new_token)
+    invitation_only = models.BooleanField(_("only with an invitation"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The analysed report per language, kept with the number of responses it was made from.
+    report_cache = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    def title(self, lang: str) -> str:
+        return (self.title_nl if lang == "nl" else self.title_en) or self.title_en
+
+    @property
+    def blocks(self) -> list[dict]:
+        return self.instrument.get("blocks", [])
+
+    def is_accepting(self, now=None) -> bool:  # noqa: ANN001
+        now = now or timezone.now()
+        if self.status != self.Status.OPEN:
+            return False
+        return self.closes_at is None or now < self.closes_at
+
+
+class Response(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    created = models.DateField(default=timezone.localdate)  # the day only, on purpose
+    completed = models.BooleanField(default=False)
+    answers = models.JSONField(default=dict)
+    page = models.PositiveSmallIntegerField(default=0)  # the furthest page answered
+    resume_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("survey response")
+
+    def __str__(self) -> str:
+        return f"response {self.pk} to survey {self.survey_id}"
+
+
+class SurveyInvitation(models.Model):
+    """A single-use invitation: only the hash of its token, and whether it was used."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to survey {self.survey_id}"

@@ -1,0 +1,35 @@
+"""Read-only queries for surveys, always within one organisation."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from zichtbaar.orgs.models import Organisation
+from zichtbaar.surveys.models import Survey
+
+
+def surveys_of(org: Organisation) -> QuerySet[Survey]:
+    return Survey.objects.filter(org=org).annotate(
+        n_completed=Count("responses", filter=Q(responses__completed=True)),
+        n_started=Count("responses"),
+    )
+
+
+def survey_of(org: Organisation, survey_id: int) -> Survey:
+    """Another organisation's survey is a 404, as if it did not exist."""
+    return get_object_or_404(surveys_of(org), pk=survey_id)
+
+
+def open_surveys_of(org: Organisation) -> list[Survey]:
+    return [
+        s for s in Survey.objects.filter(org=org, status=Survey.Status.OPEN) if s.is_accepting()
+    ]
+
+
+def public_survey(token: str) -> Survey:
+    return get_object_or_404(
+        Survey.objects.select_related("org"),
+        token=token,
+        status__in=[Survey.Status.OPEN, Survey.Status.CLOSED],
+    )

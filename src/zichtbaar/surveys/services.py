@@ -1,0 +1,308 @@
+"""Surveys in the app: instruments from the item bank, saving answers, the report, the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from zichtbaar.orgs.models import Organisation
+from zichtbaar.surveys import anonymity, itembank, reports, study
+from zichtbaar.surveys.mapping import Mapping, parse_mapping, prepare
+from zichtbaar.surveys.models import Response, Survey, SurveyInvitation, new_token, token_hash
+
+# Blocks of the item bank, in the order a respondent sees them: block key -> constructs.
+BLOCKS: dict[str, tuple[str, ...]] = {
+    "willingness": ("willingness",),
+    "barriers": ("barrier",),
+    "engagement": ("engagement",),
+    "brand_attitude": ("brand_attitude",),
+    "linkedin": ("linkedin",),
+    "background": ("background",),
+    "comment": ("comment",),
+}
+REQUIRED_BLOCKS = ("willingness",)
+# The comment block has no section in the item bank: its title is instrument text, like the bank's.
+EXTRA_SECTIONS = {"comment": {"en": "Anything else?", "nl": "Nog iets?"}}
+
+
+def block_title(key: str) -> dict[str, str]:
+    return itembank.load()["sections"].get(key) or EXTRA_SECTIONS[key]
+
+
+def build_instrument(
+    blocks: list[str], org_name: str = "", teams: list[str] | None = None
+) -> dict[str, Any]:
+    """A frozen copy of the chosen blocks' items, with their response scales."""
+    bank = itembank.load()
+    chosen = [b for b in BLOCKS if b in blocks or b in REQUIRED_BLOCKS]
+    out_blocks = []
+    scales: dict[str, Any] = {}
+    for key in chosen:
+        items = [dict(i) for i in bank["items"] if i["construct"] in BLOCKS[key]]
+        for item in items:
+            scales[item["scale"]] = bank["response_scales"][item["scale"]]
+            if org_name:
+                item["text"] = {
+                    lang: text.replace("[organisation]", org_name).replace(
+                        "[organisatie]", org_name
+                    )
+                    for lang, text in item["text"].items()
+                }
+        title = {
+            lang: t.replace("[organisation]", org_name or "…").replace(
+                "[organisatie]", org_name or "…"
+            )
+            for lang, t in block_title(key).items()
+        }
+        out_blocks.append({"key": key, "title": title, "items": items})
+    return {
+        "bank_version": bank["version"],
+        "license": bank["license"],
+        "blocks": out_blocks,
+        "response_scales": scales,
+        "teams": list(teams or []),
+    }
+
+
+def create_survey(
+    org: Organisation,
+    *,
+    title_en: str,
+    title_nl: str,
+    blocks: list[str],
+    closes_at: dt.datetime | None = None,
+    invitation_only: bool = False,
+) -> Survey:
+    teams = list(org.teams.values_list("name", flat=True))
+    return Survey.objects.create(
+        org=org,
+        title_en=title_en,
+        title_nl=title_nl or title_en,
+        instrument=build_instrument(blocks, org.name, teams),
+        closes_at=closes_at,
+        invitation_only=invitation_only,
+    )
+
+
+def set_status(survey: Survey, status: str) -> None:
+    survey.status = status
+    if status == Survey.Status.OPEN and survey.closes_at and survey.closes_at <= timezone.now():
+        survey.closes_at = None  # reopening after the closing date: no date until one is set
+    survey.save(update_fields=["status", "closes_at"])
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def start_response(survey: Survey) -> tuple[Response, str]:
+    """A new response and its resume token (which only the respondent's cookie keeps)."""
+    token = new_token()
+    response = Response.objects.create(survey=survey, resume_hash=token_hash(token))
+    return response, token
+
+
+def find_response(survey: Survey, resume_token: str | None) -> Response | None:
+    if not resume_token:
+        return None
+    return Response.objects.filter(survey=survey, resume_hash=token_hash(resume_token)).first()
+
+
+def save_page(response: Response, page: int, answers: dict[str, Any], *, last: bool) -> None:
+    response.answers = {**response.answers, **answers}
+    response.page = max(response.page, page)
+    update = ["answers", "page"]
+    if last:
+        response.completed = True
+        response.resume_hash = ""  # finished: nothing to resume, nothing to recognise
+        update += ["completed", "resume_hash"]
+    response.save(update_fields=update)
+
+
+def create_invitations(survey: Survey, count: int) -> list[str]:
+    """`count` single-use tokens; only their hashes are stored, so show them once."""
+    tokens = [new_token() for _ in range(count)]
+    SurveyInvitation.objects.bulk_create(
+        [SurveyInvitation(survey=survey, token_hash=token_hash(t)) for t in tokens]
+    )
+    return tokens
+
+
+def invitation_valid(survey: Survey, token: str | None) -> bool:
+    if not token:
+        return False
+    return SurveyInvitation.objects.filter(
+        survey=survey, token_hash=token_hash(token), used=False
+    ).exists()
+
+
+def use_invitation(survey: Survey, token: str | None) -> bool:
+    """Mark the invitation used; nothing links it to the response."""
+    if not token:
+        return False
+    return bool(
+        SurveyInvitation.objects.filter(
+            survey=survey, token_hash=token_hash(token), used=False
+        ).update(used=True)
+    )
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def items_of(survey: Survey) -> dict[str, dict[str, Any]]:
+    return {i["id"]: i for b in survey.blocks for i in b["items"]}
+
+
+def mapping_for(survey: Survey) -> Mapping:
+    """The column mapping of an instrument made from the item bank (the columns are item ids)."""
+    items = items_of(survey)
+    has = items.__contains__
+    raw: dict[str, Any] = {
+        "title": {"en": survey.title_en, "nl": survey.title_nl},
+        "organisation": survey.org.name,
+        "willingness": {},
+        "scales": {},
+    }
+    if has("willing_likert"):
+        raw["willingness"]["likert"] = {"column": "willing_likert", "min": 1, "max": 5}
+    if has("willing_yes"):
+        raw["willingness"]["yes_no"] = {"column": "willing_yes", "yes": [1], "no": [0]}
+    for name in ("engagement", "brand_attitude"):
+        cols = [i for i, item in items.items() if item["construct"] == name]
+        if cols:
+            raw["scales"][name] = cols
+    if has("linkedin_use"):
+        raw["scales"]["linkedin_use"] = ["linkedin_use"]
+    barriers = {
+        item["barrier"]: i
+        for i, item in items.items()
+        if item["construct"] == "barrier" and item.get("barrier") and item["scale"] == "chosen"
+    }
+    if barriers:
+        raw["barriers"] = {k: {"column": c, "yes": [1]} for k, c in barriers.items()}
+    raw["segments"] = [c for c in ("team", "tenure") if has(c)]
+    if has("comment"):
+        raw["comments"] = "comment"
+    return parse_mapping(raw)
+
+
+def completed_count(survey: Survey) -> int:
+    return survey.responses.filter(completed=True).count()
+
+
+def frame_for(survey: Survey, mapping: Mapping, lang: str) -> pd.DataFrame:
+    """The completed responses as text columns, as a form export would have them."""
+    rows = list(survey.responses.filter(completed=True).values_list("answers", flat=True))
+    tenure = itembank.scale_labels("tenure_band", lang)
+    cols = mapping.columns()
+    data: dict[str, list[str]] = {c: [] for c in cols}
+    for answers in rows:
+        for col in cols:
+            value = answers.get(col)
+            if value is None or value == "":
+                text = ""
+            elif col == "tenure":
+                try:
+                    text = tenure[int(value) - 1]
+                except (ValueError, IndexError):
+                    text = ""
+            else:
+                text = str(value)
+            data[col].append(text)
+    return pd.DataFrame(data, dtype=object)
+
+
+class ReportUnavailable(Exception):
+    pass
+
+
+def report_for(survey: Survey, lang: str) -> tuple[dict[str, Any], Mapping]:
+    """The study JSON from the responses (cached per language and number of responses).
+
+    Raises ReportUnavailable with fewer than the anonymity threshold of completed responses.
+    """
+    n = completed_count(survey)
+    if n < anonymity.MIN_CELL:
+        raise ReportUnavailable(n)
+    mapping = mapping_for(survey)
+    cached = (survey.report_cache or {}).get(lang)
+    if cached and cached.get("n") == n:
+        return cached["report"], mapping
+    prepared = prepare(frame_for(survey, mapping, lang), mapping)
+    report = study.analyse(prepared, seed=0, lang=lang)
+    survey.report_cache = {**(survey.report_cache or {}), lang: {"n": n, "report": report}}
+    survey.save(update_fields=["report_cache"])
+    return report, mapping
+
+
+def render(survey: Survey, fmt: str, lang: str) -> bytes:
+    report, mapping = report_for(survey, lang)
+    if fmt == "html":
+        return reports.render_html(report, mapping, lang).encode()
+    if fmt == "pdf":
+        return reports.render_pdf(report, mapping, lang)
+    if fmt == "xlsx":
+        return reports.render_xlsx(report, mapping, lang)
+    if fmt == "sav":
+        import tempfile
+        from pathlib import Path
+
+        prepared = prepare(frame_for(survey, mapping, lang), mapping)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "survey.sav"
+            reports.write_sav(prepared, lang, path)
+            return path.read_bytes()
+    raise ValueError(fmt)
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@transaction.atomic
+def load_demo_survey(org: Organisation) -> Survey:
+    """A closed survey with the generator's 281 respondents (the seed's study)."""
+    from zichtbaar.surveys import generator
+
+    lang = org.default_language if org.default_language in ("en", "nl") else "en"
+    data = generator.generate(lang=lang)
+    frame = data.frame
+    teams = sorted({t for t in frame["team"].dropna()})
+    now = timezone.now()
+    survey = Survey.objects.create(
+        org=org,
+        title_en=data.mapping["title"]["en"],
+        title_nl=data.mapping["title"]["nl"],
+        instrument=build_instrument(list(BLOCKS), org.name, teams),
+        status=Survey.Status.CLOSED,
+        closes_at=now - dt.timedelta(days=14),
+        created_at=now - dt.timedelta(days=42),
+    )
+    tenure_codes = {label: i + 1 for i, label in enumerate(generator.TENURE[lang])}
+    columns = set(items_of(survey))
+    responses = []
+    for record in frame.to_dict("records"):
+        answers: dict[str, Any] = {}
+        for col, value in record.items():
+            if col not in columns or value is None or pd.isna(value):
+                continue
+            if col == "tenure":
+                answers[col] = tenure_codes[value]
+            elif isinstance(value, float):
+                answers[col] = int(value)
+            else:
+                answers[col] = str(value)
+        responses.append(
+            Response(
+                survey=survey,
+                completed=True,
+                answers=answers,
+                page=len(survey.blocks),
+                created=(now - dt.timedelta(days=40)).date(),
+            )
+        )
+    Response.objects.bulk_create(responses)
+    return survey

@@ -1,0 +1,304 @@
+"""Survey pages: the anonymous link (/s/<token>/), the employees' list, the comms screens."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zichtbaar.orgs.decorators import comms_required, member_required
+from zichtbaar.orgs.http import TenantRequest
+from zichtbaar.surveys import anonymity, selectors, services
+from zichtbaar.surveys.forms import BlockForm, InvitationsForm, SurveyForm
+from zichtbaar.surveys.models import Survey
+
+COOKIE_SALT = "zichtbaar.surveys.resume"
+COOKIE_AGE = 90 * 24 * 3600
+LANG_COOKIE = "zs_lang"
+DONE = "done"
+DOWNLOADS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/octet-stream",
+}
+
+# --------------------------------------------------------------------------- the anonymous link
+
+
+def _cookie_name(survey: Survey) -> str:
+    return f"zs{survey.pk}"
+
+
+def _language(request: HttpRequest, survey: Survey) -> tuple[str, bool]:
+    asked = request.GET.get("lang")
+    if asked in ("en", "nl"):
+        return asked, True
+    kept = request.COOKIES.get(LANG_COOKIE)
+    if kept in ("en", "nl"):
+        return kept, False
+    return (
+        survey.org.default_language if survey.org.default_language in ("en", "nl") else "nl"
+    ), False
+
+
+@require_http_methods(["GET", "POST"])
+def take(request: HttpRequest, token: str) -> HttpResponse:
+    """No login, no address: the only state is a signed cookie in the respondent's browser."""
+    survey = selectors.public_survey(token)
+    lang, chosen = _language(request, survey)
+    with translation.override(lang):
+        response = _take(request, survey, lang)
+        response.headers["Content-Language"] = lang
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if chosen:
+        response.set_cookie(LANG_COOKIE, lang, max_age=COOKIE_AGE, httponly=True, samesite="Lax")
+    return response
+
+
+def _set_state(response: HttpResponse, survey: Survey, value: str) -> None:
+    response.set_signed_cookie(
+        _cookie_name(survey),
+        value,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        path=f"/s/{survey.token}/",
+    )
+
+
+def _take(request: HttpRequest, survey: Survey, lang: str) -> HttpResponse:
+    base = {"survey": survey, "title": survey.title(lang), "lang": lang}
+    if not survey.is_accepting():
+        return render(request, "surveys/take_closed.html", base)
+    try:
+        state = request.get_signed_cookie(_cookie_name(survey), default="", salt=COOKIE_SALT)
+    except signing.BadSignature:
+        state = ""
+    if state == DONE:
+        return render(request, "surveys/take_done.html", base)
+    resume, _sep, invite = state.partition(":")
+    answer = services.find_response(survey, resume)
+    if answer is None:
+        resume = ""
+    invite = request.GET.get("i") or invite
+    if survey.invitation_only and answer is None and not services.invitation_valid(survey, invite):
+        return render(request, "surveys/take_invitation.html", base, status=403)
+
+    blocks = survey.blocks
+    total = len(blocks)
+    raw_page = request.POST.get("page") or request.GET.get("page") or "0"
+    page = int(raw_page) if raw_page.isdigit() else 0
+    page = min(max(page, 0), total)
+    url = request.path
+    if page == 0:
+        context = {
+            **base,
+            "answer": answer,
+            "total": total,
+            "resume_page": _resume_page(answer, total),
+        }
+        return render(request, "surveys/take_intro.html", context)
+    block = blocks[page - 1]
+    if request.method == "POST":
+        form = BlockForm(request.POST, block=block, instrument=survey.instrument, lang=lang)
+        if form.is_valid():
+            action = request.POST.get("action", "next")
+            new_token = None
+            if answer is None:
+                answer, new_token = services.start_response(survey)
+                resume = new_token
+            last = page == total and action == "next"
+            services.save_page(answer, page, form.answers(), last=last)
+            if last:
+                services.use_invitation(survey, invite)
+                out: HttpResponse = HttpResponseRedirect(url)
+                _set_state(out, survey, DONE)
+                return out
+            if action == "save":
+                out = render(
+                    request, "surveys/take_saved.html", {**base, "page": page, "total": total}
+                )
+            elif action == "back":
+                out = HttpResponseRedirect(f"{url}?page={page - 1}")
+            else:
+                out = HttpResponseRedirect(f"{url}?page={page + 1}")
+            if new_token or invite:
+                _set_state(out, survey, f"{resume}:{invite or ''}")
+            return out
+    else:
+        initial = BlockForm.initial_from(block, answer.answers) if answer else {}
+        form = BlockForm(initial=initial, block=block, instrument=survey.instrument, lang=lang)
+    context = {
+        **base,
+        "form": form,
+        "block_title": block["title"].get(lang) or block["title"]["en"],
+        "page": page,
+        "total": total,
+        "is_barriers": block["key"] == "barriers",
+    }
+    out = render(request, "surveys/take_page.html", context)
+    if invite and answer is None and request.GET.get("i"):
+        _set_state(out, survey, f":{invite}")
+    return out
+
+
+def _resume_page(answer, total: int) -> int:  # noqa: ANN001
+    if answer is None:
+        return 1
+    return min(answer.page + 1, total)
+
+
+# --------------------------------------------------------------------------- employees
+
+
+@member_required
+def open_surveys(request: TenantRequest) -> HttpResponse:
+    lang = translation.get_language() or "nl"
+    surveys = [(s, s.title(lang)) for s in selectors.open_surveys_of(request.org)]
+    return render(request, "surveys/open.html", {"surveys": surveys})
+
+
+# --------------------------------------------------------------------------- comms
+
+
+@comms_required
+def survey_list(request: TenantRequest) -> HttpResponse:
+    lang = translation.get_language() or "nl"
+    surveys = [(s, s.title(lang)) for s in selectors.surveys_of(request.org)]
+    return render(request, "surveys/list.html", {"surveys": surveys})
+
+
+@comms_required
+@require_http_methods(["GET", "POST"])
+def survey_create(request: TenantRequest) -> HttpResponse:
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        survey = services.create_survey(request.org, **form.cleaned_data)
+        messages.success(request, _("The survey is ready. Open it to start collecting answers."))
+        return redirect("surveys:detail", survey_id=survey.pk)
+    return render(request, "surveys/create.html", {"form": form})
+
+
+@comms_required
+def survey_detail(request: TenantRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_of(request.org, survey_id)
+    lang = translation.get_language() or "nl"
+    context = {
+        "survey": survey,
+        "title": survey.title(lang),
+        "link": request.build_absolute_uri(reverse("surveys:take", args=[survey.token])),
+        "min_cell": anonymity.MIN_CELL,
+        "report_ready": survey.status == Survey.Status.CLOSED
+        and survey.n_completed >= anonymity.MIN_CELL,
+        "blocks": [b["title"].get(lang) or b["title"]["en"] for b in survey.blocks],
+        "invitations_form": InvitationsForm(),
+        "invitations_used": survey.invitations.filter(used=True).count(),
+        "invitations_total": survey.invitations.count(),
+    }
+    return render(request, "surveys/detail.html", context)
+
+
+@comms_required
+@require_POST
+def survey_status(request: TenantRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_of(request.org, survey_id)
+    to = request.POST.get("to")
+    if to in (Survey.Status.OPEN, Survey.Status.CLOSED):
+        services.set_status(survey, to)
+        messages.success(
+            request,
+            _("The survey is open.") if to == Survey.Status.OPEN else _("The survey is closed."),
+        )
+    return redirect("surveys:detail", survey_id=survey.pk)
+
+
+@comms_required
+@require_POST
+def invitations(request: TenantRequest, survey_id: int) -> HttpResponse:
+    """Single-use links, as CSV, shown this once: only their hashes are kept."""
+    survey = selectors.survey_of(request.org, survey_id)
+    form = InvitationsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose between 1 and 5,000 invitations."))
+        return redirect("surveys:detail", survey_id=survey.pk)
+    link = request.build_absolute_uri(reverse("surveys:take", args=[survey.token]))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Invitation link")])
+    for token in services.create_invitations(survey, form.cleaned_data["count"]):
+        writer.writerow([f"{link}?i={token}"])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="invitations-{survey.pk}.csv"'
+    return response
+
+
+def _unavailable(request: TenantRequest, survey: Survey, lang: str) -> HttpResponse | None:
+    if survey.status != Survey.Status.CLOSED:
+        return render(
+            request,
+            "surveys/report_unavailable.html",
+            {"survey": survey, "title": survey.title(lang), "reason": "open"},
+            status=409,
+        )
+    if survey.n_completed < anonymity.MIN_CELL:
+        return render(
+            request,
+            "surveys/report_unavailable.html",
+            {
+                "survey": survey,
+                "title": survey.title(lang),
+                "reason": "few",
+                "min_cell": anonymity.MIN_CELL,
+            },
+            status=409,
+        )
+    return None
+
+
+@comms_required
+def report(request: TenantRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_of(request.org, survey_id)
+    lang = translation.get_language() or "nl"
+    refused = _unavailable(request, survey, lang)
+    if refused:
+        return refused
+    html = services.render(survey, "html", lang).decode()
+    back = reverse("surveys:detail", args=[survey.pk])
+    bar = (
+        '<nav class="app-bar" style="font:14px sans-serif;padding:.6rem 0;'
+        'border-bottom:1px solid #e2e8f0;display:flex;gap:1rem;flex-wrap:wrap">'
+        f'<a href="{back}">{escape(_("Back to the survey"))}</a>'
+        + "".join(
+            f'<a href="{reverse("surveys:download", args=[survey.pk, fmt])}">'
+            f"{escape(_('Download %(format)s') % {'format': fmt.upper()})}</a>"
+            for fmt in DOWNLOADS
+        )
+        + "</nav>"
+    )
+    return HttpResponse(html.replace("<body>", "<body>" + bar, 1))
+
+
+@comms_required
+def download(request: TenantRequest, survey_id: int, fmt: str) -> HttpResponse:
+    survey = selectors.survey_of(request.org, survey_id)
+    if fmt not in DOWNLOADS:
+        return render(request, "404.html", status=404)
+    lang = translation.get_language() or "nl"
+    refused = _unavailable(request, survey, lang)
+    if refused:
+        return refused
+    body = services.render(survey, fmt, lang)
+    response = HttpResponse(body, content_type=DOWNLOADS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-report.{fmt}"'
+    return response
