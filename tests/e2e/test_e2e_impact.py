@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -144,7 +145,7 @@ def test_comms_read_participation_and_reach_with_small_teams_protected(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert ["Scope", "Engineering", ""] in rows
 

@@ -66,3 +66,17 @@ def test_the_threshold_is_never_below_three(settings):
     assert anonymity.threshold() == 3
     settings.ANONYMITY_THRESHOLD = 7
     assert anonymity.threshold() == 7
+
+
+def test_overlapping_groups_without_members_always_hide_one_group_of_enough_people():
+    result = anonymity.suppress(groups(9, 6, 2, 2, 2), k=5, overlapping=True)
+    assert [g.hidden for g in result] == [None, COMPLEMENTARY, SMALL, SMALL, SMALL]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=12))
+def test_overlapping_hidden_groups_rest_on_enough_people_for_certain(sizes):
+    result = anonymity.suppress(groups(*sizes), k=5, overlapping=True)
+    hidden = [g for g in result if g.hidden]
+    if hidden and any(g.visible and g.people > 0 for g in result) is False:
+        return  # everything hidden: only the total remains, under its own threshold
+    assert not hidden or max(g.people for g in hidden) >= 5

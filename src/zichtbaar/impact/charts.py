@@ -135,11 +135,14 @@ def trend(weeks: Sequence[object], *, title: str | None = None) -> Chart:
         bottom.plot(x, clicks, color=ACCENT, marker="o", linewidth=2)
         bottom.fill_between(x, clicks, color=ACCENT, alpha=0.12)
         bottom.set_ylabel(_("Clicks"), color=INK, fontsize=11)
+        from matplotlib.ticker import MaxNLocator
+
         for ax in (top, bottom):
             _style(ax)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="y", color=GRID)
             ax.set_ylim(bottom=0)
-        step = max(1, len(x) // 12)
+        step = max(1, -(-len(x) // 8))  # at most 8 dates, so they never overlap
         bottom.set_xticks(x[::step], labels[::step])
         if shares and max(shares) > 0:
             best = max(range(len(shares)), key=lambda i: shares[i])
@@ -195,6 +198,9 @@ def bars(
             top = max(top, 100)
         ax.set_xlim(0, top * 1.25)
         ax.set_xlabel(unit, color=INK, fontsize=11)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         for yi, g, v in zip(y, groups, values, strict=True):
             text = _hidden_text(g, k) if g.hidden else (_n(v) + ("%" if percent else ""))
             ax.text(

@@ -6,14 +6,19 @@ never touches the raw clicks: clicks come from the ClickDaily rollup.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, F, Func, IntegerField, Max, Q, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zichtbaar.impact import anonymity, reach
@@ -109,17 +114,21 @@ def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpac
     )
     # Filtered on the person alone (their index), the organisation checked in Python: a
     # person has few shares, an organisation many.
-    own = [
-        (at, link_id)
-        for org, at, link_id in Share.objects.filter(user_id=user.pk).values_list(
-            "org_id", "shared_at", "link_id"
-        )
-        if org == org_id
-    ]
-    counts = {"total": len(own), "quarter": sum(1 for at, _l in own if at >= since)}
-    quarter_links = {link_id for at, link_id in own if at >= since and link_id is not None}
-    mine = Share.objects.filter(user_id=user.pk, org_id=org_id)
-    shares = list(mine.select_related("moment").order_by("-shared_at", "-id")[: MY_SHARES + 1])
+    own = sorted(
+        (
+            (at, pk, link_id)
+            for pk, org, at, link_id in Share.objects.filter(user_id=user.pk).values_list(
+                "id", "org_id", "shared_at", "link_id"
+            )
+            if org == org_id
+        ),
+        reverse=True,
+    )
+    counts = {"total": len(own), "quarter": sum(1 for at, _p, _l in own if at >= since)}
+    quarter_links = {link for at, _p, link in own if at >= since and link is not None}
+    newest = [pk for _at, pk, _l in own[: MY_SHARES + 1]]
+    found = Share.objects.filter(pk__in=newest).select_related("moment").in_bulk()
+    shares = [found[pk] for pk in newest if pk in found]
     per_link = {
         r["link_id"]: (r["clicks"], r["visitors"])
         for r in ClickDaily.objects.filter(user_id=user.pk, org_id=org_id)
@@ -269,12 +278,12 @@ class WeekIndex(Func):
         self.origin = origin
         super().__init__(F(expression))
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
         origin = connection.ops.adapt_datetimefield_value(self.origin)
         return f"CAST((julianday({sql}) - julianday(%s)) / 7 AS INTEGER)", [*params, origin]
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
         return (
             f"FLOOR(EXTRACT(EPOCH FROM ({sql} - %s)) / 604800)::integer",
@@ -358,14 +367,14 @@ def dashboard(
         .order_by()
         .values_list("user_id", "n", "n90", "n30")
     )
-    share_by_moment = {
-        r["moment_id"]: r
+    share_by_moment: dict[int, dict[str, Any]] = {
+        r["moment_id"]: dict(r)
         for r in period_shares.values("moment_id")
         .annotate(n=Count("id"), people=Count("user_id", distinct=True))
         .order_by()
     }
-    share_by_type = {
-        r["moment__type_id"]: r
+    share_by_type: dict[int, dict[str, Any]] = {
+        r["moment__type_id"]: dict(r)
         for r in period_shares.values("moment__type_id")
         .annotate(n=Count("id"), people=Count("user_id", distinct=True))
         .order_by()
@@ -379,20 +388,18 @@ def dashboard(
     )
 
     # Clicks, from the daily rollup: per moment, per team, per day.
-    click_by_moment = {
-        r["moment_id"]: r
+    click_by_moment: dict[int, dict[str, Any]] = {
+        r["moment_id"]: dict(r)
         for r in clicks_qs.values("moment_id")
         .annotate(c=Sum("clicks"), v=Sum("visitors"), people=Count("user_id", distinct=True))
         .order_by()
     }
-    click_by_team = dict(
-        clicks_qs.values("team_id").annotate(c=Sum("clicks")).order_by().values_list("team_id", "c")
-    )
-    click_by_day = list(
-        clicks_qs.values("day")
+    # Per day and team in one pass: at most days x teams rows.
+    click_by_day_team = list(
+        clicks_qs.values("day", "team_id")
         .annotate(c=Sum("clicks"), v=Sum("visitors"))
         .order_by()
-        .values_list("day", "c", "v")
+        .values_list("day", "team_id", "c", "v")
     )
     type_of = dict(Moment.objects.filter(org=org).values_list("id", "type_id"))
     types = {t.pk: t for t in MomentType.objects.filter(Q(org=None) | Q(org=org))}
@@ -400,10 +407,11 @@ def dashboard(
     sharers = p30 = p90 = shares_total = views_total = 0
     share_by_team: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])  # shares, people
     for user_id, n, n90, n30 in per_person:
-        p90 += n90 > 0
-        p30 += n30 > 0
+        active = user_id in team_of  # people who left still count in shares, not in people
+        p90 += active and n90 > 0
+        p30 += active and n30 > 0
         if n:
-            sharers += 1
+            sharers += active
             shares_total += n
             views_total += n * network_of.get(user_id, 0)
             bucket = share_by_team[team_of.get(user_id)]
@@ -411,8 +419,10 @@ def dashboard(
             bucket[1] += 1
     week_clicks: dict[int, int] = defaultdict(int)
     clicks_total = visitors_total = 0
-    for day, c, v in click_by_day:
+    click_by_team: dict[int | None, int] = defaultdict(int)
+    for day, team_id, c, v in click_by_day_team:
         week_clicks[(day - weeks[0]).days // 7] += c
+        click_by_team[team_id] += c
         clicks_total += c
         visitors_total += v
 
@@ -594,4 +604,58 @@ def dashboard(
             total=Total({"people": people, "share": 100 if people else 0}, people, hidden_scope),
         )
     )
+    return db
+
+
+DASHBOARD_CACHE_SECONDS = 120
+
+
+def cached_dashboard(
+    org: Organisation,
+    settings_row: ReachSettings,
+    *,
+    period: int = DEFAULT_PERIOD,
+    team: Team | None = None,
+    updated: dt.datetime | None = None,
+) -> Dashboard:
+    """`dashboard()`, kept for a short while under a key that changes with the data.
+
+    The key holds the number and last id of the organisation's shares and memberships, the
+    time of the last click rollup, the assumptions and the threshold: a new share, person or
+    rollup gives a fresh computation at once. What the key can't see (a person editing their
+    network size, a moment's new title) shows within DASHBOARD_CACHE_SECONDS.
+    """
+    shares = Share.objects.filter(org=org).aggregate(n=Count("id"), last=Max("id"))
+    people = Membership.objects.filter(org=org).aggregate(
+        n=Count("id", filter=Q(is_active=True)), last=Max("id")
+    )
+    assumptions = settings_row.assumptions()
+    version = json.dumps(
+        [
+            org.pk,
+            period,
+            team.pk if team else None,
+            get_language(),
+            timezone.localdate().isoformat(),
+            str(updated),
+            shares,
+            people,
+            assumptions.as_dict(),
+            anonymity.threshold(),
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    key = "zichtbaar:impact:dashboard:" + hashlib.sha256(version.encode()).hexdigest()[:32]
+    try:
+        hit = cache.get(key)
+    except Exception:
+        hit = None
+    if isinstance(hit, Dashboard):
+        hit.updated = updated
+        return hit
+    db = dashboard(org, assumptions, period=period, team=team)
+    db.updated = updated
+    with contextlib.suppress(Exception):  # a cache outage only costs a recomputation
+        cache.set(key, db, DASHBOARD_CACHE_SECONDS)
     return db

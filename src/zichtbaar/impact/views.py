@@ -130,9 +130,11 @@ def _charts(db: selectors.Dashboard) -> dict[str, charts.Chart]:
 def dashboard(request: TenantRequest) -> HttpResponse:
     period, team = _filters(request)
     updated = services.request_rollup()
-    assumptions = selectors.reach_settings_for(request.org).assumptions()
-    db = selectors.dashboard(request.org, assumptions, period=period, team=team)
-    db.updated = updated
+    settings_row = selectors.reach_settings_for(request.org)
+    assumptions = settings_row.assumptions()
+    db = selectors.cached_dashboard(
+        request.org, settings_row, period=period, team=team, updated=updated
+    )
     context = {
         "db": db,
         "a": assumptions,
@@ -208,8 +210,8 @@ def _export_name(db: selectors.Dashboard, ext: str) -> str:
 
 def _export_dashboard(request: TenantRequest) -> selectors.Dashboard:
     period, team = _filters(request)
-    assumptions = selectors.reach_settings_for(request.org).assumptions()
-    return selectors.dashboard(request.org, assumptions, period=period, team=team)
+    settings_row = selectors.reach_settings_for(request.org)
+    return selectors.cached_dashboard(request.org, settings_row, period=period, team=team)
 
 
 @comms_required

@@ -28,14 +28,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         org = Organisation.objects.filter(slug=options["org"]).first()
         if org is None:
-            raise CommandError(f"There is no organisation “{options['org']}”.")
+            raise CommandError(_("There is no organisation “%(slug)s”.") % {"slug": options["org"]})
         team = None
         if options["team"]:
             team = Team.objects.filter(org=org, name=options["team"]).first()
             if team is None:
                 names = ", ".join(Team.objects.filter(org=org).values_list("name", flat=True))
                 raise CommandError(
-                    f"{org.name} has no team “{options['team']}”. Teams: {names or '(none)'}."
+                    _("%(org)s has no team “%(team)s”. Teams: %(names)s.")
+                    % {"org": org.name, "team": options["team"], "names": names or "-"}
                 )
         assumptions = selectors.reach_settings_for(org).assumptions()
         r = selectors.reach_for(org, assumptions, team)
