@@ -24,7 +24,7 @@ def test_onboarding_three_steps_decide_the_home_screen(login, bob):
     assert client.post("/welcome/1/", {"language": "en"})["Location"] == "/welcome/2/"
     assert (
         client.post(
-            "/welcome/2/", {"connections": "640", "followers": "700", "job_title": "Engineer"}
+            "/welcome/2/", {"connections": "640", "followers": "300", "job_title": "Engineer"}
         )["Location"]
         == "/welcome/3/"
     )

@@ -46,7 +46,14 @@ def home(request: TenantRequest) -> HttpResponse:
         from zichtbaar.guideline.selectors import published_version
 
         guideline = published_version(membership.org_id)
-    low, high = settings.ORGANIC_REACH_RANGE
+    # The same reach model and the organisation's own assumptions as the impact pages.
+    from zichtbaar.impact import reach
+    from zichtbaar.impact.selectors import reach_settings_for
+
+    assumptions = reach_settings_for(membership.org).assumptions()
+    size = reach.network(profile.connections, profile.followers, assumptions)
+    reach_low, reach_high = reach.views_per_post(size, assumptions)
+    low, high = assumptions.organic_reach_low, assumptions.organic_reach_high
     return render(
         request,
         "moments/home.html",
@@ -55,8 +62,9 @@ def home(request: TenantRequest) -> HttpResponse:
             "guideline": guideline,
             "moments": moments,
             "featured": featured,
-            "reach_low": round(profile.connections * low),
-            "reach_high": round(profile.connections * high),
+            "network_size": size,
+            "reach_low": reach_low,
+            "reach_high": reach_high,
             "reach_rates": (round(low * 100), round(high * 100)),
         },
     )
