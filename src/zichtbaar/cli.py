@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-
 # Commands that need no server, database or secret: trainers run them on their own laptop.
 OFFLINE_COMMANDS = {"survey_report", "survey_demo_data"}
 

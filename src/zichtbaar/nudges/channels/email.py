@@ -5,6 +5,7 @@ One connection is opened per batch and reused for every message in it.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import socket
 from types import TracebackType
@@ -58,10 +59,8 @@ class Mailer:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken connection
                 self.connection.close()
-            except Exception:  # noqa: BLE001, S110 (closing a broken connection)
-                pass
             self.connection = None
 
     def _open(self) -> Any:
@@ -82,7 +81,7 @@ class Mailer:
         text: str,
         html: str = "",
         headers: dict[str, str] | None = None,
-    ) -> None:
+    ) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
             subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers or {}
         )
@@ -99,3 +98,4 @@ class Mailer:
             raise error from exc
         if not sent:
             raise Retry("SMTP did not accept the message")
+        return message
