@@ -30,7 +30,7 @@ def test_typing_a_bsn_shows_a_red_finding_and_removing_it_turns_green(
     editor = page.get_by_label("Your post")
     editor.fill(f"Proud of this launch at Acme! Questions? My BSN is {VALID_BSN}.")
     banner = page.locator("#check-result .banner")
-    expect(banner).to_have_class(re.compile(r"\bchange\b"))
+    expect(banner).to_have_class(re.compile(r"\bchange\b"), timeout=20_000)
     expect(banner).to_contain_text("Please change")
     mark = page.locator("#check-result mark")
     expect(mark).to_have_count(1)
@@ -42,7 +42,7 @@ def test_typing_a_bsn_shows_a_red_finding_and_removing_it_turns_green(
     screenshot(page, "bsn-found")
 
     editor.fill("Proud of this launch at Acme! The whole team made it happen.")
-    expect(banner).to_have_class(re.compile(r"\bgo\b"))
+    expect(banner).to_have_class(re.compile(r"\bgo\b"), timeout=20_000)
     expect(banner).to_contain_text("Go ahead")
     expect(page.locator("#check-result mark")).to_have_count(0)
     screenshot(page, "green")
