@@ -73,7 +73,6 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
         "version_id": [foreign["version"].pk],
         "period_id": [foreign["quiet"].pk],
         "kind": ["unknown"],
-        "membership_id": [foreign["published"].org.memberships.get().pk, 0],
         "survey_id": [foreign["survey"].pk],
         "fmt": ["pdf", "unknown"],
         # another organisation's person (the nudges preview)
