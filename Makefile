@@ -20,13 +20,14 @@ $(VENV)/.installed: $(BIN)/python requirements.lock package-lock.json pyproject.
 install: $(VENV)/.installed
 
 # Installs, migrates an SQLite database in ./var, loads the demo organisation and serves it
-# at http://127.0.0.1:8000 with its background worker.
+# at http://127.0.0.1:8000 with its background worker (and runperiodic every minute, as cron would).
 demo: install
 	mkdir -p var
 	DEBUG=true $(BIN)/zichtbaar migrate --no-input
 	DEBUG=true $(BIN)/zichtbaar demo
 	DEBUG=true $(BIN)/zichtbaar db_worker & WORKER=$$!; \
-	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	(while sleep 60; do DEBUG=true $(BIN)/zichtbaar runperiodic >/dev/null; done) & PERIODIC=$$!; \
+	trap "kill $$WORKER $$PERIODIC 2>/dev/null" EXIT INT TERM; \
 	DEBUG=true $(BIN)/zichtbaar runserver 127.0.0.1:8000
 
 # Every test, browser tests included (they need Debian's chromium on the PATH: see .ci/run).
@@ -48,6 +49,10 @@ format: install
 bench: install
 	$(BIN)/python bench/clicks.py
 	$(BIN)/python bench/suggest.py
+	$(BIN)/python bench/check.py
+	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/survey.py
+	$(BIN)/python bench/digest.py --count 20000
 
 # Update translations: extract strings, then compile (needs gettext).
 messages: install
