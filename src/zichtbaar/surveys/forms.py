@@ -94,7 +94,7 @@ def block_choices() -> list[tuple[str, str]]:
         "background": _("Team and tenure (reported only for groups of at least 5)"),
         "comment": _("An open question for comments"),
     }
-    return [(key, names[key]) for key in services.BLOCKS]
+    return [(key, str(names[key])) for key in services.BLOCKS]
 
 
 class SurveyForm(forms.Form):

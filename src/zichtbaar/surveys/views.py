@@ -87,7 +87,7 @@ def _take(request: HttpRequest, survey: Survey, lang: str) -> HttpResponse:
         state = ""
     if state == DONE:
         return render(request, "surveys/take_done.html", base)
-    resume, _sep, invite = state.partition(":")
+    resume, _sep, invite = (state or "").partition(":")
     answer = services.find_response(survey, resume)
     if answer is None:
         resume = ""
@@ -200,7 +200,7 @@ def survey_detail(request: TenantRequest, survey_id: int) -> HttpResponse:
         "link": request.build_absolute_uri(reverse("surveys:take", args=[survey.token])),
         "min_cell": anonymity.MIN_CELL,
         "report_ready": survey.status == Survey.Status.CLOSED
-        and survey.n_completed >= anonymity.MIN_CELL,
+        and survey.n_completed >= anonymity.MIN_CELL,  # type: ignore[attr-defined]
         "blocks": [b["title"].get(lang) or b["title"]["en"] for b in survey.blocks],
         "invitations_form": InvitationsForm(),
         "invitations_used": survey.invitations.filter(used=True).count(),
@@ -251,7 +251,7 @@ def _unavailable(request: TenantRequest, survey: Survey, lang: str) -> HttpRespo
             {"survey": survey, "title": survey.title(lang), "reason": "open"},
             status=409,
         )
-    if survey.n_completed < anonymity.MIN_CELL:
+    if survey.n_completed < anonymity.MIN_CELL:  # type: ignore[attr-defined]
         return render(
             request,
             "surveys/report_unavailable.html",
