@@ -128,3 +128,50 @@ class SurveyForm(forms.Form):
 
 class InvitationsForm(forms.Form):
     count = forms.IntegerField(label=_("Number of invitations"), min_value=1, max_value=5000)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Export file (CSV or XLSX)"),
+        help_text=_("From Microsoft Forms, Google Forms, Qualtrics or LimeSurvey. At most 5 MB."),
+    )
+
+
+class ImportMapForm(forms.Form):
+    """One select per item of the survey: which column of the file holds its answers."""
+
+    def __init__(
+        self, *args: Any, survey: Any, columns: list[str], lang: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(not in the file)"))] + [(c, c) for c in columns]
+        for block in survey.blocks:
+            for item in block["items"]:
+                text = item["text"].get(lang) or item["text"]["en"]
+                self.fields[f"col_{item['id']}"] = forms.ChoiceField(
+                    label=text, choices=choices, required=False
+                )
+
+    def columns(self) -> dict[str, str]:
+        return {
+            name.removeprefix("col_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("col_") and value
+        }
+
+
+class ItemForm(forms.Form):
+    """An organisation's own Likert item (agree 1-5), placed at the end of a block."""
+
+    block = forms.ChoiceField(label=_("Block"))
+    text_en = forms.CharField(label=_("Statement in English"), max_length=300)
+    text_nl = forms.CharField(
+        label=_("Statement in Dutch"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to use the English statement."),
+    )
+
+    def __init__(self, *args: Any, blocks: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["block"].choices = blocks  # type: ignore[attr-defined]

@@ -36,6 +36,8 @@ class Survey(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     instrument = models.JSONField(_("instrument"), default=dict)
+    # Bumped on every change to the instrument while the survey is a draft; frozen once opened.
+    version = models.PositiveIntegerField(_("instrument version"), default=1)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -11,6 +11,13 @@ urlpatterns = [
     path("comms/surveys/<int:survey_id>/", views.survey_detail, name="detail"),
     path("comms/surveys/<int:survey_id>/status/", views.survey_status, name="status"),
     path("comms/surveys/<int:survey_id>/invitations/", views.invitations, name="invitations"),
+    path("comms/surveys/<int:survey_id>/import/", views.survey_import, name="import"),
+    path(
+        "comms/surveys/<int:survey_id>/import/columns/",
+        views.survey_import_map,
+        name="import_map",
+    ),
+    path("comms/surveys/<int:survey_id>/items/", views.survey_items, name="items"),
     path("comms/surveys/<int:survey_id>/report/", views.report, name="report"),
     path("comms/surveys/<int:survey_id>/report.<str:fmt>", views.download, name="download"),
 ]

@@ -17,8 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
-from zichtbaar.surveys import anonymity, selectors, services
-from zichtbaar.surveys.forms import BlockForm, InvitationsForm, SurveyForm
+from zichtbaar.surveys import anonymity, editing, importing, selectors, services
+from zichtbaar.surveys.forms import (
+    BlockForm,
+    ImportMapForm,
+    ImportUploadForm,
+    InvitationsForm,
+    ItemForm,
+    SurveyForm,
+)
+from zichtbaar.surveys.mapping import MappingError
 from zichtbaar.surveys.models import Survey
 
 COOKIE_SALT = "zichtbaar.surveys.resume"
@@ -302,3 +310,143 @@ def download(request: TenantRequest, survey_id: int, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=DOWNLOADS[fmt])
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-report.{fmt}"'
     return response
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _import_key(survey: Survey) -> str:
+    return f"surveys.import.{survey.pk}"
+
+
+@comms_required
+@require_http_methods(["GET", "POST"])
+def survey_import(request: TenantRequest, survey_id: int) -> HttpResponse:
+    """Step 1: upload a form export. It is kept in the session until its columns are mapped."""
+    survey = selectors.survey_of(request.org, survey_id)
+    lang = translation.get_language() or "nl"
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            frame = importing.read_upload(upload.name, upload.read())
+        except MappingError as exc:
+            problems = exc.problems
+        else:
+            request.session[_import_key(survey)] = importing.to_session(frame, upload.name)
+            return redirect("surveys:import_map", survey_id=survey.pk)
+    context = {"survey": survey, "title": survey.title(lang), "form": form, "problems": problems}
+    return render(request, "surveys/import_upload.html", context, status=400 if problems else 200)
+
+
+@comms_required
+@require_http_methods(["GET", "POST"])
+def survey_import_map(request: TenantRequest, survey_id: int) -> HttpResponse:
+    """Step 2: map the file's columns to the survey's items; all rows are stored, or none."""
+    survey = selectors.survey_of(request.org, survey_id)
+    lang = translation.get_language() or "nl"
+    stored = request.session.get(_import_key(survey))
+    if not stored:
+        return redirect("surveys:import", survey_id=survey.pk)
+    frame = importing.from_session(stored)
+    columns = list(frame.columns)
+    problems: list[str] = []
+    if request.method == "POST":
+        form = ImportMapForm(request.POST, survey=survey, columns=columns, lang=lang)
+        if form.is_valid():
+            try:
+                count = importing.import_responses(survey, frame, form.columns())
+            except MappingError as exc:
+                problems = exc.problems
+            else:
+                del request.session[_import_key(survey)]
+                messages.success(
+                    request, _("%(count)s responses were imported.") % {"count": count}
+                )
+                return redirect("surveys:detail", survey_id=survey.pk)
+    else:
+        initial = {f"col_{i}": c for i, c in importing.suggest(survey, columns).items()}
+        form = ImportMapForm(initial=initial, survey=survey, columns=columns, lang=lang)
+    context = {
+        "survey": survey,
+        "title": survey.title(lang),
+        "form": form,
+        "file_name": stored.get("name", ""),
+        "n_rows": len(frame),
+        "problems": problems[: importing.MAX_SHOWN_PROBLEMS],
+        "more_problems": max(len(problems) - importing.MAX_SHOWN_PROBLEMS, 0),
+    }
+    return render(request, "surveys/import_map.html", context, status=400 if problems else 200)
+
+
+# --------------------------------------------------------------------------- own items, order
+
+
+def _item_rows(survey: Survey, lang: str) -> list[dict]:
+    out = []
+    for block in survey.blocks:
+        items = block["items"]
+        out.append(
+            {
+                "key": block["key"],
+                "title": block["title"].get(lang) or block["title"]["en"],
+                "items": [
+                    {
+                        "id": item["id"],
+                        "text": item["text"].get(lang) or item["text"]["en"],
+                        "own": item.get("construct") == editing.OWN_CONSTRUCT,
+                        "first": n == 0,
+                        "last": n == len(items) - 1,
+                    }
+                    for n, item in enumerate(items)
+                ],
+            }
+        )
+    return out
+
+
+@comms_required
+@require_http_methods(["GET", "POST"])
+def survey_items(request: TenantRequest, survey_id: int) -> HttpResponse:
+    """The questions in order; while the survey is a draft: add own items, reorder, remove."""
+    survey = selectors.survey_of(request.org, survey_id)
+    lang = translation.get_language() or "nl"
+    blocks = [(b["key"], b["title"].get(lang) or b["title"]["en"]) for b in survey.blocks]
+    draft = survey.status == Survey.Status.DRAFT
+    form = ItemForm(blocks=blocks)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "add":
+                form = ItemForm(request.POST, blocks=blocks)
+                if form.is_valid():
+                    editing.add_item(survey, **form.cleaned_data)
+                    messages.success(request, _("The question was added."))
+                    return redirect("surveys:items", survey_id=survey.pk)
+                status = 400
+            elif action in ("up", "down"):
+                editing.move_item(survey, request.POST.get("item", ""), action)
+                return redirect("surveys:items", survey_id=survey.pk)
+            elif action == "remove":
+                editing.remove_item(survey, request.POST.get("item", ""))
+                messages.success(request, _("The question was removed."))
+                return redirect("surveys:items", survey_id=survey.pk)
+            else:
+                status = 400
+        except editing.InstrumentFrozen:
+            messages.error(
+                request, _("The survey has been opened: its questions can no longer change.")
+            )
+            status = 409
+        except KeyError:
+            status = 400
+    context = {
+        "survey": survey,
+        "title": survey.title(lang),
+        "draft": draft,
+        "blocks": _item_rows(survey, lang),
+        "form": form,
+    }
+    return render(request, "surveys/items.html", context, status=status)

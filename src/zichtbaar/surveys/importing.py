@@ -1,0 +1,194 @@
+"""Importing responses from a form export (Microsoft Forms, Google Forms, Qualtrics, LimeSurvey).
+
+The file is read with mapping.read_responses; comms map its columns to the survey's items. Every
+mapped cell is checked against the item's response scale and all problems are reported with their
+row number (the header is row 1), as mapping.prepare does: all or nothing, nothing is stored while
+one problem remains. Unmapped columns (names, e-mail addresses, timestamps) are never read.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zichtbaar.surveys.mapping import DEFAULT_NO, DEFAULT_YES, MappingError, _text, read_responses
+from zichtbaar.surveys.models import Response, Survey
+from zichtbaar.surveys.services import items_of
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+TEXT_MAX = 1000
+MAX_SHOWN_PROBLEMS = 200
+SUFFIXES = (".csv", ".xlsx")
+
+
+def read_upload(name: str, data: bytes) -> pd.DataFrame:
+    """The upload as a frame of text; MappingError when it is not a readable CSV or XLSX."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise MappingError([_("Upload a .csv or .xlsx file.")])
+    if len(data) > MAX_BYTES:
+        raise MappingError([_("The file is larger than 5 MB.")])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            frame = read_responses(path)
+        except MappingError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any parser error means an unreadable file
+            raise MappingError(
+                [_("The file could not be read: %(error)s") % {"error": exc}]
+            ) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if len(frame) == 0:
+        raise MappingError([_("The file holds no responses.")])
+    if len(frame) > MAX_ROWS:
+        raise MappingError([_("The file holds more than 20,000 rows.")])
+    return _text_frame(frame)
+
+
+def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({c: _text(frame[c]).tolist() for c in frame.columns}, dtype=object)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", text.lower()).strip()
+
+
+def suggest(survey: Survey, columns: list[str]) -> dict[str, str]:
+    """Item id -> column, matched on the item id (LimeSurvey codes, our own exports) or its text
+    in either language (Microsoft and Google Forms use the question as the header)."""
+    keyed = [(c, _key(c)) for c in columns]
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for item_id, item in items_of(survey).items():
+        candidates = [_key(item_id)] + [_key(t) for t in item["text"].values() if t]
+        match = next((c for c, k in keyed if k in candidates and c not in used), None)
+        if match is None:  # a header that holds the question, e.g. "Q3. <text>" or "<text> [..]"
+            texts = [t for t in candidates[1:] if len(t) >= 12]
+            match = next(
+                (c for c, k in keyed if c not in used and any(t in k for t in texts)), None
+            )
+        if match is not None:
+            out[item_id] = match
+            used.add(match)
+    return out
+
+
+def _scale_of(survey: Survey, item: dict[str, Any]) -> dict[str, Any]:
+    return survey.instrument.get("response_scales", {}).get(item["scale"], {})
+
+
+def _converter(survey: Survey, item: dict[str, Any]):  # noqa: ANN202
+    """A function from a cell's text to the stored answer; raises ValueError with a reason."""
+    spec = _scale_of(survey, item)
+    kind = spec.get("type")
+    if item["scale"] == "chosen" or kind == "binary":
+        yes = set(DEFAULT_YES)
+        no = set(DEFAULT_NO)
+
+        def binary(text: str) -> int:
+            key = text.lower()
+            if key in yes:
+                return 1
+            if key in no:
+                return 0
+            raise ValueError(_("%(value)r is neither yes nor no") % {"value": text})
+
+        return binary
+    if kind == "category" or kind == "text":
+
+        def text_value(text: str) -> str:
+            if len(text) > TEXT_MAX:
+                raise ValueError(
+                    _("the text is longer than %(max)s characters") % {"max": TEXT_MAX}
+                )
+            return text
+
+        return text_value
+    lo, hi = int(spec["min"]), int(spec["max"])
+    labels: dict[str, int] = {}
+    for lang_labels in (spec.get("labels") or {}).values():
+        for i, label in enumerate(lang_labels):
+            labels.setdefault(str(label).strip().lower(), lo + i)
+
+    def number(text: str) -> int:
+        key = text.lower()
+        if key in labels:
+            return labels[key]
+        try:
+            value = float(key.replace(",", "."))
+        except ValueError:
+            raise ValueError(
+                _("%(value)r is not an answer on this scale") % {"value": text}
+            ) from None
+        if not value.is_integer() or not lo <= value <= hi:
+            raise ValueError(
+                _("%(value)r is not a whole number from %(min)s to %(max)s")
+                % {"value": text, "min": lo, "max": hi}
+            )
+        return int(value)
+
+    return number
+
+
+def convert(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """The answers of every non-empty row; MappingError listing every problem with its row."""
+    items = items_of(survey)
+    problems: list[str] = []
+    columns = {i: c for i, c in columns.items() if c and i in items}
+    if not columns:
+        raise MappingError([_("Map at least one column to a question.")])
+    missing = sorted({c for c in columns.values() if c not in frame.columns})
+    if missing:
+        raise MappingError(
+            [_("Column %(column)r is not in the file.") % {"column": c} for c in missing]
+        )
+    converters = {i: _converter(survey, items[i]) for i in columns}
+    rows: list[dict[str, Any]] = []
+    for index, record in enumerate(frame[list(dict.fromkeys(columns.values()))].to_dict("records")):
+        answers: dict[str, Any] = {}
+        for item_id, column in columns.items():
+            text = str(record[column] or "").strip()
+            if text == "":
+                continue
+            try:
+                answers[item_id] = converters[item_id](text)
+            except ValueError as exc:
+                problems.append(
+                    _("row %(row)s, column %(column)r: %(reason)s")
+                    % {"row": index + 2, "column": column, "reason": exc}
+                )
+        if answers:
+            rows.append(answers)
+    if problems:
+        raise MappingError(problems)
+    if not rows:
+        raise MappingError([_("The mapped columns hold no answers.")])
+    return rows
+
+
+@transaction.atomic
+def import_responses(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> int:
+    """Store every row as a completed, imported response; nothing at all if one row is wrong."""
+    rows = convert(survey, frame, columns)
+    pages = len(survey.blocks)
+    Response.objects.bulk_create(
+        [Response(survey=survey, completed=True, answers=a, page=pages) for a in rows]
+    )
+    return len(rows)
+
+
+def to_session(frame: pd.DataFrame, name: str) -> dict[str, Any]:
+    return {"name": name, "columns": list(frame.columns), "rows": frame.values.tolist()}
+
+
+def from_session(data: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame(data["rows"], columns=data["columns"], dtype=object)
