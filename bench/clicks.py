@@ -124,6 +124,9 @@ def setup_data() -> str:
     call_command("migrate", verbosity=0, interactive=False)
     org = Organisation.objects.create(slug="bench", name="Bench BV")
     membership, _ = upsert_person(org, PersonData(email="bench@bench.test", name="Bench"))
+    # Clicks are only counted for people who agreed to it.
+    membership.user.profile.consent_tracking = True
+    membership.user.profile.save(update_fields=["consent_tracking"])
     moment = Moment.objects.create(
         org=org,
         type=MomentType.objects.filter(org=None).first(),
