@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := zichtbaar.settings
 
-.PHONY: install demo serve test test-postgres lint format bench messages clean
+.PHONY: install browser demo serve test test-postgres lint format bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,17 @@ demo: install
 	trap "kill $$WORKER $$PERIODIC 2>/dev/null" EXIT INT TERM; \
 	DEBUG=true $(BIN)/zichtbaar runserver 127.0.0.1:8000
 
-# Every test, browser tests included (they need Debian's chromium on the PATH: see .ci/run).
-test: install
+# The browser tests drive Debian's Chromium (Playwright can't download browsers here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Please install Chromium first: sudo apt-get install -y chromium"; exit 1; fi; }
+
+# Every test, browser tests included.
+test: install browser
 	$(BIN)/pytest -q
 
-test-postgres: install
+test-postgres: install browser
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest -q
 
 lint: install
