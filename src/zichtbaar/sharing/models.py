@@ -59,6 +59,8 @@ class Share(models.Model):
         indexes = [
             models.Index(fields=["org", "shared_at"]),
             models.Index(fields=["moment", "user"]),
+            # The impact dashboard: one org, a period, grouped per moment and person (covering).
+            models.Index(fields=["org", "shared_at", "moment", "user"], name="share_org_period"),
         ]
 
     def __str__(self) -> str:
