@@ -28,7 +28,13 @@ def test_typing_a_bsn_shows_a_red_finding_and_removing_it_turns_green(
     expect(page.get_by_text("Before you share")).to_have_count(0)
 
     editor = page.get_by_label("Your post")
-    editor.fill(f"Proud of this launch at Acme! Questions? My BSN is {VALID_BSN}.")
+    editor.fill("Proud of this launch at Acme! Questions?")
+    # Typed like a person does; the check answers once typing pauses (htmx, debounced).
+    with page.expect_response(
+        lambda r: "/check/" in r.url and VALID_BSN in (r.request.post_data or ""), timeout=30_000
+    ) as checked:
+        editor.press_sequentially(f" My BSN is {VALID_BSN}.", delay=15)
+    assert "Please change" in checked.value.text()
     banner = page.locator("#check-result .banner")
     expect(banner).to_have_class(re.compile(r"\bchange\b"), timeout=20_000)
     expect(banner).to_contain_text("Please change")
@@ -41,7 +47,8 @@ def test_typing_a_bsn_shows_a_red_finding_and_removing_it_turns_green(
     )
     screenshot(page, "bsn-found")
 
-    editor.fill("Proud of this launch at Acme! The whole team made it happen.")
+    with page.expect_response(lambda r: "/check/" in r.url, timeout=30_000):
+        editor.fill("Proud of this launch at Acme! The whole team made it happen.")
     expect(banner).to_have_class(re.compile(r"\bgo\b"), timeout=20_000)
     expect(banner).to_contain_text("Go ahead")
     expect(page.locator("#check-result mark")).to_have_count(0)
