@@ -179,7 +179,6 @@ def comms_rules(request: TenantRequest) -> HttpResponse:
             "quiet_periods": QuietPeriod.objects.filter(org=org),
             "quiet_form": QuietPeriodForm(),
             "hits": selectors.hit_counts(org.pk, since),
-            "upload_form": ListUploadForm(),
         },
         status=400 if request.method == "POST" else 200,
     )

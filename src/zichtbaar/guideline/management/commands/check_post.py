@@ -13,7 +13,7 @@ from django.utils import translation
 
 from zichtbaar.guideline import selectors
 from zichtbaar.moments.models import Moment
-from zichtbaar.orgs.models import Organisation
+from zichtbaar.orgs.commands import organisation
 
 
 class Command(BaseCommand):
@@ -31,14 +31,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from zichtbaar.guideline.checker import check
 
-        org = Organisation.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"There is no organisation “{options['org']}”.")
+        org = organisation(options["org"])
         moment = None
         if options["moment"] is not None:
             moment = Moment.objects.filter(org=org, pk=options["moment"]).first()
             if moment is None:
-                raise CommandError(f"Organisation “{org.slug}” has no moment {options['moment']}.")
+                raise CommandError(
+                    translation.gettext("Organisation “%(slug)s” has no moment %(id)s.")
+                    % {"slug": org.slug, "id": options["moment"]}
+                )
         try:
             if options["file"] == "-":
                 text = sys.stdin.read()

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from zichtbaar.nudges import services
-from zichtbaar.orgs.models import Organisation
+from zichtbaar.orgs.commands import organisation
 
 
 class Command(BaseCommand):
@@ -21,9 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="ignore schedules and caps")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = Organisation.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(f"No organisation with slug {options['org']!r}")
+        org = organisation(options["org"])
         with transaction.atomic():
             queued = services.queue_digests(org, force=options["force"])
         self.stdout.write(f"Queued {queued} digest(s) for {org.slug}.")
