@@ -58,6 +58,20 @@ def proportion(values: pd.Series) -> dict[str, Any]:
     return {"share": share, "ci": [lo, hi], "k": k, "n": n}
 
 
+def mean_ci(values: pd.Series, confidence: float = 0.95) -> dict[str, Any]:
+    """Mean of the non-missing values with Student's t interval, and the sd."""
+    clean = values.dropna().astype(float)
+    n = int(clean.size)
+    mean = float(clean.mean()) if n else math.nan
+    sd = float(clean.std()) if n > 1 else math.nan
+    if n > 1:
+        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+        ci = [_f(mean - half), _f(mean + half)]
+    else:
+        ci = [None, None]
+    return {"mean": _f(mean), "ci": ci, "sd": _f(sd), "n": n}
+
+
 def newcombe_diff_ci(
     k1: int, n1: int, k2: int, n2: int, confidence: float = 0.95
 ) -> tuple[float, float, float]:

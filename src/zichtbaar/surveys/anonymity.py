@@ -179,3 +179,15 @@ def k_anonymous_segments(
             break
         cols.pop()
     return out[cols]
+
+
+def rare_answers(values: pd.Series, k: int = MIN_CELL) -> set[str]:
+    """The answers of one item to merge before a row-level export: every answer given by fewer
+    than k people and, while those together still hold fewer than k, the least given other
+    answers (complementary, as in suppress_breakdown). Missing answers stay missing."""
+    counts = values.dropna().astype(str).value_counts()
+    hidden = {v for v, c in counts.items() if c < k}
+    visible = sorted((int(c), str(v)) for v, c in counts.items() if v not in hidden)
+    while hidden and visible and sum(int(counts[v]) for v in hidden) < k:
+        hidden.add(visible.pop(0)[1])
+    return hidden

@@ -11,11 +11,22 @@ from typing import Any
 from django.db import transaction
 
 from zichtbaar.surveys import itembank
-from zichtbaar.surveys.models import Survey
+from zichtbaar.surveys.models import ItemRole, Survey
 
 OWN_CONSTRUCT = "own"
 OWN_SCALE = "agree5"
 OWN_PREFIX = "own_"
+# The kinds of own item: a statement (agree 1-5, numeric), a yes/no question, one choice of a
+# few options (its own response scale, coded 1..k, stored in the instrument under the item id).
+KINDS = ("agree5", "yes_no", "choice")
+MAX_OPTIONS = 12
+
+
+def own_kind(item: dict[str, Any]) -> str | None:
+    """agree5, yes_no or choice for an own item; None for the item bank's."""
+    if item.get("construct") != OWN_CONSTRUCT:
+        return None
+    return "choice" if item["scale"] == item["id"] else item["scale"]
 
 
 class InstrumentFrozen(Exception):
@@ -45,24 +56,51 @@ def _next_own_id(instrument: dict[str, Any]) -> str:
 
 
 @transaction.atomic
-def add_item(survey: Survey, *, block: str, text_en: str, text_nl: str) -> str:
-    """A Likert item (agree 1-5) with the organisation's own text, at the end of `block`."""
+def add_item(
+    survey: Survey,
+    *,
+    block: str,
+    text_en: str,
+    text_nl: str,
+    kind: str = OWN_SCALE,
+    options_en: list[str] | None = None,
+    options_nl: list[str] | None = None,
+) -> str:
+    """An item with the organisation's own text, at the end of `block`: a statement (agree
+    1-5), a yes/no question or a choice between `options_en` (with `options_nl`, the same
+    number, or the English ones)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
     locked = _editable(survey.pk)
     instrument = locked.instrument
     target = next((b for b in instrument.get("blocks", []) if b["key"] == block), None)
     if target is None:
         raise KeyError(block)
     item_id = _next_own_id(instrument)
+    scales = instrument.setdefault("response_scales", {})
+    if kind == "choice":
+        en = [o.strip() for o in options_en or [] if o.strip()]
+        nl = [o.strip() for o in options_nl or [] if o.strip()] or en
+        if not 2 <= len(en) <= MAX_OPTIONS or len(nl) != len(en):
+            raise ValueError(options_en)
+        scales[item_id] = {
+            "type": "choice",
+            "min": 1,
+            "max": len(en),
+            "labels": {"en": en, "nl": nl},
+        }
+        scale = item_id
+    else:
+        scales.setdefault(kind, itembank.load()["response_scales"][kind])
+        scale = kind
     target["items"].append(
         {
             "id": item_id,
             "construct": OWN_CONSTRUCT,
-            "scale": OWN_SCALE,
+            "scale": scale,
             "text": {"en": text_en.strip(), "nl": (text_nl or text_en).strip()},
         }
     )
-    scales = instrument.setdefault("response_scales", {})
-    scales.setdefault(OWN_SCALE, itembank.load()["response_scales"][OWN_SCALE])
     _save(locked)
     survey.refresh_from_db()
     return item_id
@@ -97,6 +135,9 @@ def remove_item(survey: Survey, item_id: str) -> None:
         for item in block["items"]:
             if item["id"] == item_id and item.get("construct") == OWN_CONSTRUCT:
                 block["items"].remove(item)
+                if item["scale"] == item_id:
+                    locked.instrument.get("response_scales", {}).pop(item_id, None)
+                ItemRole.objects.filter(survey=locked, item_id=item_id).delete()
                 _save(locked)
                 survey.refresh_from_db()
                 return

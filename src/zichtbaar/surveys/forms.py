@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.surveys import services
+from zichtbaar.surveys.editing import MAX_OPTIONS
 
 TEXT_MAX = 1000
 
@@ -160,18 +161,89 @@ class ImportMapForm(forms.Form):
         }
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class ItemForm(forms.Form):
-    """An organisation's own Likert item (agree 1-5), placed at the end of a block."""
+    """An organisation's own item, placed at the end of a block: a statement (agree 1-5), a
+    yes/no question or a choice between a few options."""
 
     block = forms.ChoiceField(label=_("Block"))
-    text_en = forms.CharField(label=_("Statement in English"), max_length=300)
+    kind = forms.ChoiceField(
+        label=_("Kind of question"),
+        choices=[
+            ("agree5", _("A statement, from strongly disagree to strongly agree")),
+            ("yes_no", _("A yes/no question")),
+            ("choice", _("One choice from a few options")),
+        ],
+        initial="agree5",
+        required=False,
+    )
+    text_en = forms.CharField(label=_("Question or statement in English"), max_length=300)
     text_nl = forms.CharField(
-        label=_("Statement in Dutch"),
+        label=_("Question or statement in Dutch"),
         max_length=300,
         required=False,
-        help_text=_("Leave empty to use the English statement."),
+        help_text=_("Leave empty to use the English text."),
+    )
+    options_en = forms.CharField(
+        label=_("Options in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only for a choice: one option per line, 2 to 12."),
+    )
+    options_nl = forms.CharField(
+        label=_("Options in Dutch"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The same options in the same order; leave empty to use the English ones."),
     )
 
     def __init__(self, *args: Any, blocks: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["block"].choices = blocks  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or "agree5"
+        en, nl = _lines(data.get("options_en", "")), _lines(data.get("options_nl", ""))
+        if data.get("kind") == "choice":
+            if not 2 <= len(en) <= MAX_OPTIONS:
+                self.add_error("options_en", _("Give 2 to 12 options, one per line."))
+            elif nl and len(nl) != len(en):
+                self.add_error(
+                    "options_nl", _("Give as many Dutch options as English ones, in order.")
+                )
+        data["options_en"], data["options_nl"] = en, nl
+        return data
+
+
+class RoleForm(forms.Form):
+    """What one own statement does in the analysis: reported on its own, or part of a scale."""
+
+    NEW = "new"
+
+    role = forms.ChoiceField(label=_("In the analysis"))
+    new_scale = forms.CharField(
+        label=_("Name of the new scale"),
+        max_length=60,
+        required=False,
+        help_text=_("Only for a new scale: it becomes an extra predictor of willingness."),
+    )
+
+    def __init__(self, *args: Any, scales: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, Any]] = [("", _("Reported on its own (mean and distribution)"))]
+        choices += [
+            (key, _("Part of the scale: %(name)s") % {"name": name}) for key, name in scales
+        ]
+        choices.append((self.NEW, _("Part of a new scale (name it below)")))
+        self.fields["role"].choices = choices  # type: ignore[attr-defined]
+        self.fields["role"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == self.NEW and not (data.get("new_scale") or "").strip():
+            self.add_error("new_scale", _("Name the new scale."))
+        return data

@@ -43,6 +43,26 @@ class Scale:
 
 
 @dataclass
+class Reported:
+    """An item outside the models, described on its own in the report.
+
+    kind: "numeric" (mean, spread, distribution), "yes_no" or "choice" (shares with Wilson
+    intervals). Choice answers are compared case-insensitively with `options`, in their order.
+    """
+
+    column: str
+    kind: str
+    min: float | None = None
+    max: float | None = None
+    yes_values: tuple[str, ...] = DEFAULT_YES
+    no_values: tuple[str, ...] | None = None
+    options: list[str] = field(default_factory=list)
+
+
+REPORTED_KINDS = ("numeric", "yes_no", "choice")
+
+
+@dataclass
 class Mapping:
     likert: str | None = None
     likert_min: float = 1
@@ -56,6 +76,9 @@ class Mapping:
     comments: str | None = None
     recode: dict[str, float] = field(default_factory=dict)
     item_text: dict[str, dict[str, str]] = field(default_factory=dict)
+    # column -> answer value (as text) -> language -> label, for columns outside the item bank
+    value_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    reported: list[Reported] = field(default_factory=list)
     title: dict[str, str] = field(default_factory=dict)
     organisation: str | None = None
 
@@ -65,6 +88,7 @@ class Mapping:
             cols += s.items
         cols += [c for c, _ in self.barriers.values()]
         cols += self.segments
+        cols += [r.column for r in self.reported]
         if self.comments:
             cols.append(self.comments)
         seen: dict[str, None] = {}
@@ -79,6 +103,13 @@ def _norm(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip().lower()
+
+
+def _text_value(value: Any) -> str:
+    """An answer value as text, as `_text` gives it from a file (1.0 -> '1')."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _label(value: Any, name: str) -> dict[str, str]:
@@ -147,6 +178,36 @@ def parse_mapping(raw: Any) -> Mapping:
             col, yes = str(spec), DEFAULT_YES
         m.barriers[str(key)] = (col, yes)
 
+    reported = raw.get("reported") or {}
+    if not isinstance(reported, dict):
+        problems.append("reported: expected column: {type: numeric|yes_no|choice, ...}")
+        reported = {}
+    for col, spec in reported.items():
+        spec = spec if isinstance(spec, dict) else {"type": spec}
+        kind = str(spec.get("type", "numeric"))
+        if kind not in REPORTED_KINDS:
+            problems.append(f"reported.{col}: type must be one of {', '.join(REPORTED_KINDS)}")
+            continue
+        item = Reported(str(col), kind)
+        if kind == "numeric":
+            item.min = None if spec.get("min") is None else float(spec["min"])
+            item.max = None if spec.get("max") is None else float(spec["max"])
+        elif kind == "yes_no":
+            if "yes" in spec:
+                item.yes_values = tuple(_norm(v) for v in _as_list(spec["yes"]))
+            if "no" in spec:
+                item.no_values = tuple(_norm(v) for v in _as_list(spec["no"]))
+        else:
+            item.options = [_text_value(v) for v in _as_list(spec.get("options"))]
+            if not item.options:
+                problems.append(f"reported.{col}: a choice needs its options")
+        m.reported.append(item)
+    for col, labels in (raw.get("value_labels") or {}).items():
+        if isinstance(labels, dict):
+            m.value_labels[str(col)] = {
+                _text_value(v): _label(text, str(col)) for v, text in labels.items()
+            }
+
     m.segments = [str(s) for s in _as_list(raw.get("segments"))]
     m.comments = raw.get("comments")
     recode = raw.get("recode") or {}
@@ -193,6 +254,8 @@ class Prepared:
     segments: dict[str, pd.Series]
     comments: pd.Series | None
     n: int = 0
+    # own items reported on their own: numbers (numeric, yes_no as 1/0) or option text (choice)
+    reported: dict[str, pd.Series] = field(default_factory=dict)
 
     def segments_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.segments)
@@ -253,9 +316,36 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
     if mapping.comments:
         text = _text(frame[mapping.comments])
         comments = text.where(text != "", None).astype(object)
+    reported: dict[str, pd.Series] = {}
+    for item in mapping.reported:
+        col = item.column
+        if item.kind == "numeric":
+            reported[col] = numeric(col, item.min, item.max)
+        elif item.kind == "yes_no":
+            keys = _norm_series(frame[col])
+            is_yes = keys.isin(item.yes_values)
+            empty = keys == ""
+            if item.no_values is not None:
+                bad = ~(is_yes | empty | keys.isin(item.no_values))
+                for i in np.flatnonzero(bad.to_numpy()):
+                    problems.append(
+                        f"row {i + 2}, column {col!r}: {frame[col].iloc[i]!r} is neither yes nor no"
+                    )
+            reported[col] = is_yes.astype(float).where(~empty).rename(col)
+        else:
+            text = _text(frame[col])
+            canonical = {o.lower(): o for o in item.options}
+            keyed = text.str.lower().map(canonical)
+            for i in np.flatnonzero((keyed.isna() & (text != "")).to_numpy()):
+                problems.append(
+                    f"row {i + 2}, column {col!r}: {text.iloc[i]!r} is not one of the options"
+                )
+            reported[col] = keyed.where(text != "", None).astype(object).rename(col)
     if problems:
         raise MappingError(problems)
-    return Prepared(mapping, likert, yes_no, scales, barriers, segments, comments, len(frame))
+    return Prepared(
+        mapping, likert, yes_no, scales, barriers, segments, comments, len(frame), reported
+    )
 
 
 def _text(column: pd.Series) -> pd.Series:

@@ -84,6 +84,40 @@ class Response(models.Model):
         return f"response {self.pk} to survey {self.survey_id}"
 
 
+class ItemRole(models.Model):
+    """What one of the organisation's own numeric items does in the analysis.
+
+    An analysis choice, not part of the questions: it may change after the survey has opened.
+    Without a row an own numeric item is reported on its own.
+    """
+
+    class Role(models.TextChoices):
+        REPORTED = "reported", _("Reported on its own")
+        SCALE = "scale", _("Part of a scale")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="item_roles")
+    item_id = models.CharField(_("item"), max_length=40)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REPORTED)
+    # the scale's key: an existing scale (engagement, ...) or one of the organisation's own
+    scale = models.CharField(_("scale"), max_length=60, blank=True)
+    # the name comms gave their own scale (empty for the item bank's scales)
+    scale_label = models.CharField(_("scale name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("role of an own item")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "item_id"], name="surveys_itemrole_once"),
+            models.CheckConstraint(
+                condition=models.Q(role="reported", scale="")
+                | (models.Q(role="scale") & ~models.Q(scale="")),
+                name="surveys_itemrole_scale_with_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} of survey {self.survey_id}: {self.role} {self.scale}".strip()
+
+
 class SurveyInvitation(models.Model):
     """A single-use invitation: only the hash of its token, and whether it was used."""
 

@@ -62,6 +62,20 @@ def item_text(mapping: Mapping, column: str, lang: str) -> str:
     return own.get(lang) or own.get("en") or itembank.item_text(column, lang) or ""
 
 
+def answer_labels(mapping: Mapping, column: str, lang: str) -> list[tuple[str, str]]:
+    """(value, label) of a column's answer options: the mapping's own labels, else the item
+    bank's response scale; empty when neither knows them."""
+    own = mapping.value_labels.get(column)
+    if own:
+        return [(v, t.get(lang) or t.get("en") or v) for v, t in own.items()]
+    item = itembank.items().get(column)
+    if not item:
+        return []
+    spec = itembank.load()["response_scales"][item["scale"]]
+    start = int(spec.get("min", (spec.get("values") or [0])[0]))
+    return [(str(start + i), t) for i, t in enumerate(itembank.scale_labels(item["scale"], lang))]
+
+
 def barrier_text(mapping: Mapping, key: str, lang: str) -> str:
     col = mapping.barriers[key][0] if key in mapping.barriers else key
     return (
@@ -264,23 +278,72 @@ def context(report: dict[str, Any], mapping: Mapping, lang: str) -> dict[str, An
             {"name": conclusions._cap(col.replace("_", " ")), "column": col, "rows": rows}
         )
     ctx["segment_scales"] = [scale_name(k) for k in scale_keys]
+    ctx["own_items"] = [
+        own_item_context(mapping, row, lang, charts_) for row in report.get("own_items") or []
+    ]
     ctx["appendix"] = appendix(mapping, lang)
     ctx["charts"] = charts_
     ctx["biggest"] = ctx.get("importance", {}).get("biggest")
     return ctx
 
 
+def own_item_context(
+    mapping: Mapping, row: dict[str, Any], lang: str, charts_: dict[str, str]
+) -> dict[str, Any]:
+    """One own item reported on its own, formatted; its chart goes into charts_."""
+    col = row["column"]
+    text = item_text(mapping, col, lang) or col
+    out: dict[str, Any] = {"column": col, "text": text, "kind": row["kind"], "chart": ""}
+    if row["suppressed"]:
+        return {**out, "suppressed": True}
+    out.update({"suppressed": False, "n": row["n"]})
+    labels = dict(answer_labels(mapping, col, lang))
+    if row["kind"] == "numeric":
+        out.update(
+            {
+                "mean": num(row["mean"], lang),
+                "ci": ci_text(row["ci"], lang),
+                "sd": num(row["sd"], lang),
+                "median": num(row["median"], lang, 1),
+            }
+        )
+        if row.get("counts"):
+            out["chart"] = charts.distribution(
+                [labels.get(v, v) for v in row["counts"]],
+                list(row["counts"].values()),
+                text,
+                _("% of respondents"),
+            )
+    elif row["kind"] == "yes_no":
+        out["share"] = pct_ci(row["share"], row["ci"])
+        out["k"] = row["k"]
+    else:
+        options = row["options"]
+        out["options"] = [
+            {
+                "label": labels.get(o["value"], o["value"]),
+                "share": pct(o["share"]),
+                "ci": f"{round(100 * o['ci'][0])}-{round(100 * o['ci'][1])}%",
+                "k": o["k"],
+            }
+            for o in options
+        ]
+        out["chart"] = charts.interval_bars(
+            [labels.get(o["value"], o["value"]) for o in options],
+            [o["share"] for o in options],
+            [o["ci"] for o in options],
+            text,
+            _("% of those who answered (95% interval)"),
+        )
+    charts_[f"own_{col}"] = out["chart"]
+    return out
+
+
 def appendix(mapping: Mapping, lang: str) -> list[dict[str, Any]]:
     """The items, grouped by the part they play, with their text and response scale."""
-    bank = itembank.items()
 
     def row(col: str) -> dict[str, str]:
-        item = bank.get(col)
-        scale = ""
-        if item:
-            options = itembank.scale_labels(item["scale"], lang)
-            if options:
-                scale = " · ".join(options)
+        scale = " · ".join(label for _v, label in answer_labels(mapping, col, lang))
         return {"column": col, "text": item_text(mapping, col, lang), "scale": scale}
 
     groups = []
@@ -301,6 +364,13 @@ def appendix(mapping: Mapping, lang: str) -> list[dict[str, Any]]:
         )
     if mapping.segments:
         groups.append({"name": _("Segments"), "items": [row(c) for c in mapping.segments]})
+    if mapping.reported:
+        groups.append(
+            {
+                "name": _("Reported on their own"),
+                "items": [row(r.column) for r in mapping.reported],
+            }
+        )
     if mapping.comments:
         groups.append({"name": _("Comments"), "items": [row(mapping.comments)]})
     return groups
@@ -494,6 +564,50 @@ def render_xlsx(report: dict[str, Any], mapping: Mapping, lang: str) -> bytes:
             [_("Segment"), _("Group"), "n", _("Willing")] + ctx["segment_scales"],
             seg_rows,
         )
+        own_rows: list[list[Any]] = []
+        for r in report.get("own_items") or []:
+            text = item_text(mapping, r["column"], lang) or r["column"]
+            labels = dict(answer_labels(mapping, r["column"], lang))
+            if r["suppressed"]:
+                own_rows.append([text, r["column"], _("fewer than 5 answers: not shown")])
+            elif r["kind"] == "numeric":
+                own_rows.append(
+                    [text, r["column"], _("Mean"), r["mean"], r["ci"][0], r["ci"][1], None, r["n"]]
+                )
+            elif r["kind"] == "yes_no":
+                yes = itembank.scale_labels("yes_no", lang)[1]
+                own_rows.append(
+                    [text, r["column"], yes, r["share"], r["ci"][0], r["ci"][1], r["k"], r["n"]]
+                )
+            else:
+                for o in r["options"]:
+                    own_rows.append(
+                        [
+                            text,
+                            r["column"],
+                            labels.get(o["value"], o["value"]),
+                            o["share"],
+                            o["ci"][0],
+                            o["ci"][1],
+                            o["k"],
+                            o["n"],
+                        ]
+                    )
+        if own_rows:
+            sheet(
+                _("Own questions"),
+                [
+                    _("Question"),
+                    _("Column"),
+                    _("Answer"),
+                    _("Mean or share"),
+                    _("95% interval, lower"),
+                    _("95% interval, upper"),
+                    "k",
+                    "n",
+                ],
+                own_rows,
+            )
         if report.get("comments"):
             sheet(_("Comments"), [_("Comment")], [[c] for c in report["comments"]])
         items = []
@@ -541,15 +655,13 @@ def anonymised_frame(
             value_labels[name] = vlabels
 
     def bank_values(col: str) -> dict[float, str] | None:
-        item = itembank.items().get(col)
-        if not item:
-            return None
-        spec = itembank.load()["response_scales"][item["scale"]]
-        options = itembank.scale_labels(item["scale"], lang)
-        if not options:
-            return None
-        start = spec.get("min", spec.get("values", [0])[0])
-        return {float(start + i): text for i, text in enumerate(options)}
+        out: dict[float, str] = {}
+        for value, text in answer_labels(m, col, lang):
+            try:
+                out[float(value)] = text
+            except ValueError:
+                continue
+        return out or None
 
     with translation.override(lang):
         if prepared.likert is not None:
@@ -590,6 +702,35 @@ def anonymised_frame(
                 barrier_text(m, key, lang),
                 {0.0: chosen[0], 1.0: chosen[1]},
             )
+        for r in m.reported:
+            values = prepared.reported[r.column]
+            label = item_text(m, r.column, lang) or r.column
+            if r.kind == "numeric":
+                add(r.column, values, label, bank_values(r.column))
+                continue
+            if r.kind == "yes_no":
+                yn = itembank.scale_labels("yes_no", lang)
+                codes = {"0.0": 0.0, "1.0": 1.0}
+                names = {0.0: yn[0], 1.0: yn[1]}
+                keys = values.map(lambda v: None if pd.isna(v) else str(float(v)))
+            else:
+                own = dict(answer_labels(m, r.column, lang))
+                codes = {o: float(i + 1) for i, o in enumerate(r.options)}
+                names = {codes[o]: own.get(o, o) for o in r.options}
+                keys = values
+            # answers given by fewer than 5 people are merged, so none stands out in a row
+            rare = anonymity.rare_answers(keys)
+            other_code = float(len(codes) + 1) if r.kind == "choice" else 9.0
+            coded = keys.map(lambda v, c=codes: np.nan if v is None or pd.isna(v) else c[v])
+            if rare:
+                merged = keys.isin(rare)
+                if int(merged.sum()) < anonymity.MIN_CELL:
+                    coded = coded.where(~merged)  # too few even together: left out
+                else:
+                    coded = coded.where(~merged, other_code)
+                    names = {c: t for c, t in names.items() if c not in {codes[v] for v in rare}}
+                    names[other_code] = _("Other (answers under 5 merged)")
+            add(r.column, coded.astype(float), label, names)
         if prepared.segments:
             other = _("Other (groups under 5 merged)")
             seg = anonymity.k_anonymous_segments(prepared.segments_frame(), other)

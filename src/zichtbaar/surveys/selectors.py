@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from zichtbaar.orgs.models import Organisation
-from zichtbaar.surveys.models import Survey
+from zichtbaar.surveys.models import ItemRole, Survey
 
 
 def surveys_of(org: Organisation) -> QuerySet[Survey]:
@@ -33,3 +33,22 @@ def public_survey(token: str) -> Survey:
         token=token,
         status__in=[Survey.Status.OPEN, Survey.Status.CLOSED],
     )
+
+
+def item_roles_of(survey: Survey) -> dict[str, ItemRole]:
+    """The roles comms chose for the survey's own items, by item id."""
+    return {r.item_id: r for r in ItemRole.objects.filter(survey=survey)}
+
+
+def own_scales_of(survey: Survey) -> list[tuple[str, str]]:
+    """(key, name) of the scales comms made for this survey, in the order they were made."""
+    seen: dict[str, str] = {}
+    rows = (
+        ItemRole.objects.filter(survey=survey, role=ItemRole.Role.SCALE)
+        .exclude(scale_label="")
+        .order_by("pk")
+        .values_list("scale", "scale_label")
+    )
+    for key, label in rows:
+        seen.setdefault(key, label)
+    return list(seen.items())

@@ -8,11 +8,20 @@ from typing import Any
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from zichtbaar.orgs.models import Organisation
-from zichtbaar.surveys import anonymity, itembank, reports, study
+from zichtbaar.surveys import anonymity, editing, itembank, reports, selectors, study
 from zichtbaar.surveys.mapping import Mapping, parse_mapping, prepare
-from zichtbaar.surveys.models import Response, Survey, SurveyInvitation, new_token, token_hash
+from zichtbaar.surveys.models import (
+    ItemRole,
+    Response,
+    Survey,
+    SurveyInvitation,
+    new_token,
+    token_hash,
+)
 
 # Blocks of the item bank, in the order a respondent sees them: block key -> constructs.
 BLOCKS: dict[str, tuple[str, ...]] = {
@@ -157,8 +166,126 @@ def items_of(survey: Survey) -> dict[str, dict[str, Any]]:
     return {i["id"]: i for b in survey.blocks for i in b["items"]}
 
 
+# --------------------------------------------------------------------------- own items' roles
+
+# The item bank's scales an own numeric item may join (the others are single items).
+JOINABLE_SCALES = ("engagement", "brand_attitude")
+RESERVED_SCALES = {*JOINABLE_SCALES, "linkedin_use", "willing_likert", "willing_yes"}
+
+
+class RoleRefused(ValueError):
+    """The role does not fit the item; the message says why (translated)."""
+
+
+def _answer_range(survey: Survey, item: dict[str, Any]) -> tuple[Any, Any]:
+    spec = survey.instrument.get("response_scales", {}).get(item["scale"]) or itembank.load()[
+        "response_scales"
+    ].get(item["scale"], {})
+    return spec.get("min"), spec.get("max")
+
+
+def scale_choices(survey: Survey) -> list[tuple[str, str]]:
+    """(key, name) of the scales an own numeric item (agree 1-5) may join: the item bank's
+    scales whose items have the same answer range, then the organisation's own scales."""
+    items = items_of(survey).values()
+    own_range = _answer_range(survey, {"scale": editing.OWN_SCALE})
+    out: list[tuple[str, str]] = []
+    for name in JOINABLE_SCALES:
+        members = [i for i in items if i["construct"] == name]
+        if all(_answer_range(survey, i) == own_range for i in members):
+            out.append((name, name))
+    for key, label in selectors.own_scales_of(survey):
+        out.append((key, label))
+    return out
+
+
+@transaction.atomic
+def set_item_role(
+    survey: Survey, item_id: str, *, scale: str = "", new_scale: str = ""
+) -> ItemRole:
+    """Report an own numeric item on its own (no scale), add it to an existing scale, or to
+    a new scale named `new_scale` (an extra predictor in the models)."""
+    item = items_of(survey).get(item_id)
+    if item is None or editing.own_kind(item) != editing.OWN_SCALE:
+        raise RoleRefused(_("Only your own statements (agree 1-5) can be part of a scale."))
+    label = ""
+    if new_scale.strip():
+        label = new_scale.strip()[:60]
+        scale = slugify(label).replace("-", "_")[:60]
+        if not scale:
+            raise RoleRefused(_("Give the scale a name with letters or digits."))
+        if scale in RESERVED_SCALES:
+            raise RoleRefused(_("That scale already exists: choose it from the list."))
+    elif scale:
+        known = dict(scale_choices(survey))
+        if scale not in known:
+            raise RoleRefused(
+                _("This statement cannot join that scale: its answers have another range.")
+            )
+        label = "" if scale in JOINABLE_SCALES else known[scale]
+    role, _created = ItemRole.objects.update_or_create(
+        survey=survey,
+        item_id=item_id,
+        defaults={
+            "role": ItemRole.Role.SCALE if scale else ItemRole.Role.REPORTED,
+            "scale": scale,
+            "scale_label": label,
+        },
+    )
+    Survey.objects.filter(pk=survey.pk).update(report_cache={})
+    survey.report_cache = {}
+    return role
+
+
+def _own_item_parts(survey: Survey, items: dict[str, dict[str, Any]], raw: dict[str, Any]) -> None:
+    """Put the organisation's own items into the raw mapping: numeric ones in their scale or
+    reported on their own, yes/no and choice items reported as shares."""
+    roles = selectors.item_roles_of(survey)
+    scales = survey.instrument.get("response_scales", {})
+    reported: dict[str, Any] = {}
+    value_labels: dict[str, Any] = {}
+    texts: dict[str, Any] = {}
+    for item_id, item in items.items():
+        kind = editing.own_kind(item)
+        if kind is None:
+            continue
+        texts[item_id] = item["text"]
+        spec = scales.get(item["scale"]) or itembank.load()["response_scales"][item["scale"]]
+        labels = spec.get("labels") or {}
+        start = int(spec.get("min", (spec.get("values") or [0])[0]))
+        count = len(labels.get("en") or [])
+        value_labels[item_id] = {
+            str(start + i): {lang: labels[lang][i] for lang in labels if i < len(labels[lang])}
+            for i in range(count)
+        }
+        role = roles.get(item_id)
+        if kind == editing.OWN_SCALE and role is not None and role.role == ItemRole.Role.SCALE:
+            spec_raw = raw["scales"].get(role.scale)
+            if spec_raw is None:
+                spec_raw = {"items": []}
+                if role.scale_label:
+                    spec_raw["label"] = {"en": role.scale_label, "nl": role.scale_label}
+            elif isinstance(spec_raw, list):
+                spec_raw = {"items": spec_raw}
+            spec_raw["items"].append(item_id)
+            raw["scales"][role.scale] = spec_raw
+        elif kind == editing.OWN_SCALE:
+            reported[item_id] = {"type": "numeric", "min": spec["min"], "max": spec["max"]}
+        elif kind == "yes_no":
+            reported[item_id] = {"type": "yes_no", "yes": [1], "no": [0]}
+        else:
+            reported[item_id] = {
+                "type": "choice",
+                "options": [str(start + i) for i in range(count)],
+            }
+    raw["reported"] = reported
+    raw["value_labels"] = value_labels
+    raw["item_text"] = texts
+
+
 def mapping_for(survey: Survey) -> Mapping:
-    """The column mapping of an instrument made from the item bank (the columns are item ids)."""
+    """The column mapping of the instrument (the columns are item ids), the organisation's own
+    items included as their roles say."""
     items = items_of(survey)
     has = items.__contains__
     raw: dict[str, Any] = {
@@ -187,6 +314,7 @@ def mapping_for(survey: Survey) -> Mapping:
     raw["segments"] = [c for c in ("team", "tenure") if has(c)]
     if has("comment"):
         raw["comments"] = "comment"
+    _own_item_parts(survey, items, raw)
     return parse_mapping(raw)
 
 

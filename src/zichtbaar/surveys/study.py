@@ -137,10 +137,48 @@ def analyse(
     report["comments"] = anonymity.visible_comments(prepared.comments, seed=seed)
     written = 0 if prepared.comments is None else int(prepared.comments.notna().sum())
     report["comments_total"] = written if report["comments"] is not None else None
+    report["own_items"] = own_items(prepared)
     report["anonymity"] = {"min_cell": anonymity.MIN_CELL, "min_text": anonymity.MIN_TEXT}
     report["conclusions"] = conclusions.conclusions(report, lang)
     report["lang"] = lang
     return analysis.clean_json(report)
+
+
+def own_items(prepared: Prepared) -> list[dict[str, Any]]:
+    """The items reported on their own (not in the models), in the mapping's order.
+
+    Numeric: mean with a t interval, sd, median and the count per whole point; yes/no: the
+    share answering yes; choice: the share per option; shares with Wilson intervals, out of
+    those who answered. An item answered by fewer than MIN_CELL people shows no numbers.
+    """
+    out: list[dict[str, Any]] = []
+    for item in prepared.mapping.reported:
+        values = prepared.reported[item.column]
+        answered = int(values.notna().sum())
+        row: dict[str, Any] = {"column": item.column, "kind": item.kind, "n": answered}
+        if answered < anonymity.MIN_CELL:
+            row.update({"n": None, "suppressed": True})
+            out.append(row)
+            continue
+        row["suppressed"] = False
+        if item.kind == "numeric":
+            clean = values.dropna().astype(float)
+            row.update(analysis.mean_ci(clean))
+            row["median"] = analysis._f(clean.median())
+            lo = item.min if item.min is not None else clean.min()
+            hi = item.max if item.max is not None else clean.max()
+            row["min"], row["max"] = item.min, item.max
+            points = _points(lo, hi) if clean.mod(1).eq(0).all() else []
+            row["counts"] = {f"{v:g}": int((clean == v).sum()) for v in points}
+        elif item.kind == "yes_no":
+            row.update(analysis.proportion(values))
+        else:
+            clean = values.dropna()
+            row["options"] = [
+                {"value": option, **analysis.proportion(clean == option)} for option in item.options
+            ]
+        out.append(row)
+    return out
 
 
 def _willing_flags(prepared: Prepared) -> pd.Series:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.contrib import messages
 from django.core import signing
@@ -24,6 +25,7 @@ from zichtbaar.surveys.forms import (
     ImportUploadForm,
     InvitationsForm,
     ItemForm,
+    RoleForm,
     SurveyForm,
 )
 from zichtbaar.surveys.mapping import MappingError
@@ -383,24 +385,53 @@ def survey_import_map(request: TenantRequest, survey_id: int) -> HttpResponse:
 # --------------------------------------------------------------------------- own items, order
 
 
-def _item_rows(survey: Survey, lang: str) -> list[dict]:
+def _kind_label(kind: str | None) -> str:
+    return {
+        "agree5": _("statement, agree 1-5"),
+        "yes_no": _("yes/no"),
+        "choice": _("one choice"),
+    }.get(kind or "", "")
+
+
+def _role_form(
+    survey: Survey, item_id: str, scales: list[tuple[str, str]], data: Any = None
+) -> RoleForm:
+    role = selectors.item_roles_of(survey).get(item_id)
+    initial = {"role": role.scale if role else ""}
+    return RoleForm(data, prefix=item_id, scales=scales, initial=initial)
+
+
+def _item_rows(
+    survey: Survey, lang: str, bound: RoleForm | None = None, bound_item: str = ""
+) -> list[dict]:
+    scales = services.scale_choices(survey)
     out = []
     for block in survey.blocks:
         items = block["items"]
+        rows = []
+        for n, item in enumerate(items):
+            kind = editing.own_kind(item)
+            role_form = None
+            if kind == editing.OWN_SCALE:
+                role_form = (
+                    bound if bound_item == item["id"] else _role_form(survey, item["id"], scales)
+                )
+            rows.append(
+                {
+                    "id": item["id"],
+                    "text": item["text"].get(lang) or item["text"]["en"],
+                    "own": kind is not None,
+                    "kind": _kind_label(kind),
+                    "role_form": role_form,
+                    "first": n == 0,
+                    "last": n == len(items) - 1,
+                }
+            )
         out.append(
             {
                 "key": block["key"],
                 "title": block["title"].get(lang) or block["title"]["en"],
-                "items": [
-                    {
-                        "id": item["id"],
-                        "text": item["text"].get(lang) or item["text"]["en"],
-                        "own": item.get("construct") == editing.OWN_CONSTRUCT,
-                        "first": n == 0,
-                        "last": n == len(items) - 1,
-                    }
-                    for n, item in enumerate(items)
-                ],
+                "items": rows,
             }
         )
     return out
@@ -409,12 +440,15 @@ def _item_rows(survey: Survey, lang: str) -> list[dict]:
 @comms_required
 @require_http_methods(["GET", "POST"])
 def survey_items(request: TenantRequest, survey_id: int) -> HttpResponse:
-    """The questions in order; while the survey is a draft: add own items, reorder, remove."""
+    """The questions in order; while the survey is a draft: add own items, reorder, remove.
+    The role of an own statement in the analysis may change at any time."""
     survey = selectors.survey_of(request.org, survey_id)
     lang = translation.get_language() or "nl"
     blocks = [(b["key"], b["title"].get(lang) or b["title"]["en"]) for b in survey.blocks]
     draft = survey.status == Survey.Status.DRAFT
     form = ItemForm(blocks=blocks)
+    bound: RoleForm | None = None
+    bound_item = ""
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -425,6 +459,30 @@ def survey_items(request: TenantRequest, survey_id: int) -> HttpResponse:
                     editing.add_item(survey, **form.cleaned_data)
                     messages.success(request, _("The question was added."))
                     return redirect("surveys:items", survey_id=survey.pk)
+                status = 400
+            elif action == "role":
+                bound_item = request.POST.get("item", "")
+                if editing.own_kind(services.items_of(survey).get(bound_item, {})) is None:
+                    raise KeyError(bound_item)
+                bound = RoleForm(
+                    request.POST, prefix=bound_item, scales=services.scale_choices(survey)
+                )
+                if bound.is_valid():
+                    choice = bound.cleaned_data["role"]
+                    try:
+                        services.set_item_role(
+                            survey,
+                            bound_item,
+                            scale="" if choice == RoleForm.NEW else choice,
+                            new_scale=bound.cleaned_data["new_scale"]
+                            if choice == RoleForm.NEW
+                            else "",
+                        )
+                    except services.RoleRefused as exc:
+                        bound.add_error("new_scale" if choice == RoleForm.NEW else "role", str(exc))
+                    else:
+                        messages.success(request, _("The role in the analysis was saved."))
+                        return redirect("surveys:items", survey_id=survey.pk)
                 status = 400
             elif action in ("up", "down"):
                 editing.move_item(survey, request.POST.get("item", ""), action)
@@ -446,7 +504,7 @@ def survey_items(request: TenantRequest, survey_id: int) -> HttpResponse:
         "survey": survey,
         "title": survey.title(lang),
         "draft": draft,
-        "blocks": _item_rows(survey, lang),
+        "blocks": _item_rows(survey, lang, bound, bound_item),
         "form": form,
     }
     return render(request, "surveys/items.html", context, status=status)
