@@ -50,6 +50,20 @@ def foreign(other_org, mallory, make_moment):
     survey = create_survey(other_org, title_en="Theirs", title_nl="Van hen", blocks=[])
     survey.status = "closed"
     survey.save()
+    from zichtbaar.nudges.models import Kind, Message, Webhook
+
+    webhook = Webhook.objects.create(
+        org=other_org, name="Theirs", kind="slack", url="https://hooks.slack.com/services/T/B/x"
+    )
+    chat_test = Message.objects.create(
+        org=other_org,
+        webhook=webhook,
+        key="chat_test:theirs",
+        channel="slack",
+        kind=Kind.CHAT_TEST,
+        to=webhook.url,
+        next_try_at=timezone.now(),
+    )
     return {
         "published": published,
         "submitted": submitted,
@@ -58,6 +72,8 @@ def foreign(other_org, mallory, make_moment):
         "quiet": quiet,
         "survey": survey,
         "membership": mallory.memberships.get(),
+        "webhook": webhook,
+        "chat_test": chat_test,
     }
 
 
@@ -77,6 +93,9 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
         "fmt": ["pdf", "unknown"],
         # another organisation's person (the nudges preview)
         "membership_id": [foreign["membership"].pk],
+        # another organisation's chat webhook and its test message (the webhooks screen)
+        "webhook_id": [foreign["webhook"].pk],
+        "message_id": [foreign["chat_test"].pk],
     }
     checked = 0
     for route, pattern in _patterns(get_resolver()):
@@ -110,3 +129,6 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
     assert QuietPeriod.objects.filter(pk=foreign["quiet"].pk).exists()
     foreign["submitted"].refresh_from_db()
     assert foreign["submitted"].status == MomentStatus.SUBMITTED
+    foreign["webhook"].refresh_from_db()  # neither paused nor removed nor tested by Acme
+    assert foreign["webhook"].is_active
+    assert list(foreign["webhook"].messages.all()) == [foreign["chat_test"]]

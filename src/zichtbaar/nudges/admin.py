@@ -5,8 +5,9 @@ from zichtbaar.nudges.models import Message, Preference, Webhook
 
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
-    list_display = ["org", "kind", "language", "is_active", "created_at"]
+    list_display = ["org", "name", "kind", "masked_url", "language", "is_active", "created_at"]
     list_filter = ["kind", "is_active"]
+    search_fields = ["name", "org__name"]
 
 
 @admin.register(Preference)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import time
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.utils import timezone
@@ -71,6 +72,7 @@ class Webhook(models.Model):
         TEAMS = "teams", "Microsoft Teams"
 
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="nudge_webhooks")
+    name = models.CharField(_("name"), max_length=100, blank=True, default="")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     url = models.URLField(_("incoming webhook URL"), max_length=500)
     language = models.CharField(
@@ -85,6 +87,24 @@ class Webhook(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.org}"
 
+    @property
+    def label(self) -> str:
+        """The name comms gave it, or the kind for webhooks made before names existed."""
+        return self.name or str(self.get_kind_display())
+
+    @property
+    def masked_url(self) -> str:
+        """The address is a secret: only its host and last four characters are ever shown."""
+        return mask_url(self.url)
+
+
+def mask_url(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return f"{host}/…{url[-4:]}" if len(url) > len(host) + 12 else f"{host}/…"
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -98,6 +118,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("Reminder before expiry")
     WELCOME = "welcome", _("Welcome")
     ANNOUNCE = "announce", _("New moment in a chat channel")
+    CHAT_TEST = "chat_test", _("Test message in a chat channel")
     TEST = "test", _("Test digest")
 
 

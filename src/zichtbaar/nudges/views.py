@@ -1,4 +1,5 @@
-"""Thin views: the person's preferences, unsubscribe, the calendar feed, the comms outbox."""
+"""Thin views: the person's preferences, unsubscribe, the calendar feed, the comms outbox and
+the organisation's chat webhooks."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zichtbaar.nudges import ical, selectors, services
-from zichtbaar.nudges.forms import PreferenceForm
-from zichtbaar.nudges.models import Preference
+from zichtbaar.nudges.forms import PreferenceForm, WebhookForm
+from zichtbaar.nudges.models import Kind, Message, Preference, Webhook
 from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.orgs.models import Membership
@@ -131,3 +132,109 @@ def preview(request: TenantRequest, membership_id: int) -> HttpResponse:
             "due": services.digest_is_due(pref, timezone.now()),
         },
     )
+
+
+# --- the organisation's Slack and Teams webhooks (comms) -----------------------------------
+
+
+def _webhook(request: TenantRequest, webhook_id: int) -> Webhook:
+    return get_object_or_404(Webhook.objects.select_related("org"), pk=webhook_id, org=request.org)
+
+
+@comms_required
+@require_GET
+def webhooks(request: TenantRequest) -> HttpResponse:
+    return render(request, "nudges/webhooks.html", {"rows": services.webhook_rows(request.org.pk)})
+
+
+@comms_required
+@require_http_methods(["GET", "POST"])
+def webhook_edit(request: TenantRequest, webhook_id: int | None = None) -> HttpResponse:
+    hook = _webhook(request, webhook_id) if webhook_id else Webhook(org=request.org)
+    form = WebhookForm(request.POST or None, instance=hook)
+    if request.method == "POST" and form.is_valid():
+        hook = services.save_webhook(form.save(commit=False))
+        if webhook_id:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": hook.label})
+        else:
+            messages.success(
+                request,
+                _("Added “%(name)s”. Send a test message to check that it arrives.")
+                % {"name": hook.label},
+            )
+        return redirect("nudges:webhooks")
+    return render(
+        request,
+        "nudges/webhook_form.html",
+        {"form": form, "hook": hook if webhook_id else None},
+        status=400 if form.errors else 200,
+    )
+
+
+@comms_required
+@require_POST
+def webhook_pause(request: TenantRequest, webhook_id: int) -> HttpResponse:
+    hook = services.set_webhook_active(_webhook(request, webhook_id), False)
+    messages.success(
+        request,
+        _("“%(name)s” is paused: no new moments are announced there.") % {"name": hook.label},
+    )
+    return redirect("nudges:webhooks")
+
+
+@comms_required
+@require_POST
+def webhook_resume(request: TenantRequest, webhook_id: int) -> HttpResponse:
+    hook = services.set_webhook_active(_webhook(request, webhook_id), True)
+    messages.success(
+        request,
+        _("“%(name)s” is active again: new moments are announced there.") % {"name": hook.label},
+    )
+    return redirect("nudges:webhooks")
+
+
+@comms_required
+@require_http_methods(["GET", "POST"])
+def webhook_delete(request: TenantRequest, webhook_id: int) -> HttpResponse:
+    """GET asks for confirmation; only a POST removes."""
+    hook = _webhook(request, webhook_id)
+    if request.method == "POST":
+        name = hook.label
+        services.delete_webhook(hook)
+        messages.success(request, _("Removed “%(name)s”.") % {"name": name})
+        return redirect("nudges:webhooks")
+    return render(request, "nudges/webhook_delete.html", {"hook": hook})
+
+
+def _test_status(request: TenantRequest, hook: Webhook, message: Message) -> HttpResponse:
+    context = {
+        "hook": hook,
+        "message": message,
+        "reason": services.scrub_reason(message.last_error, hook),
+        "htmx": bool(request.headers.get("HX-Request")),
+    }
+    if context["htmx"]:
+        return render(request, "nudges/_webhook_test.html", context)
+    return render(request, "nudges/webhook_test.html", context)
+
+
+@comms_required
+@require_POST
+def webhook_test(request: TenantRequest, webhook_id: int) -> HttpResponse:
+    """Queue a test message through the outbox; htmx gets its status, others a status page."""
+    hook = _webhook(request, webhook_id)
+    message = services.queue_chat_test(hook)
+    message.refresh_from_db()  # delivery may already have happened (on commit)
+    if request.headers.get("HX-Request"):
+        return _test_status(request, hook, message)
+    return redirect("nudges:webhook_test_status", webhook_id=hook.pk, message_id=message.pk)
+
+
+@comms_required
+@require_GET
+def webhook_test_status(request: TenantRequest, webhook_id: int, message_id: int) -> HttpResponse:
+    hook = _webhook(request, webhook_id)
+    message = get_object_or_404(
+        Message, pk=message_id, webhook=hook, org=request.org, kind=Kind.CHAT_TEST
+    )
+    return _test_status(request, hook, message)
