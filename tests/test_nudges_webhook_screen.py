@@ -147,6 +147,7 @@ def test_address_mistakes_are_explained_next_to_the_field(login, alice, kind, ur
     assert (
         'aria-describedby="id_url_errors id_url_helptext"' in html and 'aria-invalid="true"' in html
     )
+    assert html.count("autofocus") == 1  # the cursor lands on the field to fix
     assert not Webhook.objects.exists()
 
 
@@ -305,8 +306,8 @@ def test_a_test_message_reaches_the_channel_once(
     login,
     alice,
     acme,
-    hook,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    hook,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     webhook = Webhook.objects.create(
         org=acme, name="Local", kind="slack", url=hook.url, language="en"

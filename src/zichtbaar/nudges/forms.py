@@ -168,13 +168,19 @@ class WebhookForm(forms.ModelForm):
     def full_clean(self) -> None:
         """Tie each field's error list to its input, so a screen reader reads it there."""
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                ids = [f"{bound.auto_id}_errors"]
-                if bound.help_text:
-                    ids.append(f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+        first = True
+        for name in self.fields:
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            ids = [f"{bound.auto_id}_errors"]
+            if bound.help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-describedby"] = " ".join(ids)
+            if first:  # the cursor lands on the first field to fix
+                attrs["autofocus"] = True
+                first = False
 
     def clean(self) -> dict[str, Any]:
         super().clean()

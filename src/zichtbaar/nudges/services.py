@@ -671,17 +671,6 @@ class WebhookRow:
     retrying: str
     next_try_at: datetime | None
 
-    @property
-    def healthy(self) -> bool | None:
-        """True: the last message arrived; False: the last one did not; None: nothing yet."""
-        if self.last_failure_at and (
-            not self.last_sent_at or self.last_failure_at > self.last_sent_at
-        ):
-            return False
-        if self.retrying:
-            return False
-        return True if self.last_sent_at else None
-
 
 def scrub_reason(text: str, hook: Webhook) -> str:
     """A reason never repeats the secret address."""
