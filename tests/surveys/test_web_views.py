@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zichtbaar.surveys import services
-from zichtbaar.surveys.models import Response, Survey, SurveyInvitation
+from zichtbaar.surveys.models import ImportBatch, Response, Survey, SurveyInvitation
 
 ALL_BLOCKS = list(services.BLOCKS)
 
@@ -86,7 +86,21 @@ def test_a_full_response_stores_no_person_and_no_address(client, survey, bob):
     assert r.answers["willing_likert"] == 4 and r.answers["barrier_relevance"] == 1
     assert r.answers["comment"] == "Nothing to add"
     names = {f.name for f in Response._meta.get_fields()}
-    assert names == {"id", "survey", "created", "completed", "answers", "page", "resume_hash"}
+    # where it came from (link or import, and which import) says nothing about who answered
+    assert names == {
+        "id",
+        "survey",
+        "created",
+        "completed",
+        "answers",
+        "page",
+        "resume_hash",
+        "source",
+        "import_batch",
+    }
+    assert r.source == Response.Source.LINK and r.import_batch is None
+    batch_fields = {f.name for f in ImportBatch._meta.get_fields()}
+    assert batch_fields == {"id", "survey", "created_at", "responses"}  # no file, no uploader
     assert isinstance(r.created, dt.date) and not isinstance(r.created, dt.datetime)
     stored = str(r.answers)
     for trace in ("127.0.0.1", bob.email, "Bob"):

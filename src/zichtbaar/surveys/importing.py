@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zichtbaar.surveys.mapping import DEFAULT_NO, DEFAULT_YES, MappingError, _text, read_responses
-from zichtbaar.surveys.models import Response, Survey
+from zichtbaar.surveys.models import ImportBatch, Response, Survey
 from zichtbaar.surveys.services import items_of
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -177,12 +177,25 @@ def convert(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> lis
 
 @transaction.atomic
 def import_responses(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> int:
-    """Store every row as a completed, imported response; nothing at all if one row is wrong."""
+    """Store every row as a completed, imported response of one new import batch (which
+    services.undo_import removes again); nothing at all if one row is wrong."""
     rows = convert(survey, frame, columns)
     pages = len(survey.blocks)
+    batch = ImportBatch.objects.create(survey=survey)
     Response.objects.bulk_create(
-        [Response(survey=survey, completed=True, answers=a, page=pages) for a in rows]
+        [
+            Response(
+                survey=survey,
+                completed=True,
+                answers=a,
+                page=pages,
+                source=Response.Source.IMPORT,
+                import_batch=batch,
+            )
+            for a in rows
+        ]
     )
+    Survey.objects.filter(pk=survey.pk).update(report_cache={})
     return len(rows)
 
 

@@ -8,6 +8,7 @@ addresses and timestamps of form exports stay out).
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,8 +239,28 @@ def read_responses(path: str | Path) -> pd.DataFrame:
     if p.suffix.lower() != ".csv":
         raise MappingError([f"{p.name}: expected a .csv or .xlsx file"])
     return pd.read_csv(
-        p, dtype=str, sep=None, engine="python", encoding="utf-8-sig", keep_default_na=False
+        p,
+        dtype=str,
+        sep=_delimiter(p),
+        engine="python",
+        encoding="utf-8-sig",
+        keep_default_na=False,
     )
+
+
+def _delimiter(path: Path) -> str:
+    """Comma, semicolon or tab: whichever splits the header line (quotes respected) into the
+    most columns. Only the header is looked at: answers hold commas and semicolons of their
+    own, and a general sniffer guesses letters as delimiters in a file of one column."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = fh.readline()
+    fields: dict[str, int] = {}
+    for d in (",", ";", "\t"):
+        try:
+            fields[d] = len(next(csv.reader([header], delimiter=d, strict=True), []))
+        except csv.Error:
+            fields[d] = 0  # quotes that do not fit this delimiter
+    return max(fields, key=lambda d: fields[d])  # on a tie (one column): the comma
 
 
 @dataclass

@@ -69,16 +69,46 @@ class Survey(models.Model):
         return self.closes_at is None or now < self.closes_at
 
 
+class ImportBatch(models.Model):
+    """One upload of a form export: what an undo removes. No file name, no uploader: only when."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="import_batches")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("import of responses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} into survey {self.survey_id}"
+
+
 class Response(models.Model):
+    class Source(models.TextChoices):
+        LINK = "link", _("the anonymous link")
+        IMPORT = "import", _("an imported file")
+        UNKNOWN = "unknown", _("not recorded (stored before sources were)")
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     created = models.DateField(default=timezone.localdate)  # the day only, on purpose
     completed = models.BooleanField(default=False)
     answers = models.JSONField(default=dict)
     page = models.PositiveSmallIntegerField(default=0)  # the furthest page answered
     resume_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # where the response came from; an imported one also knows its upload (to undo it)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.LINK)
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
 
     class Meta:
         verbose_name = _("survey response")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(import_batch__isnull=True) | models.Q(source="import"),
+                name="surveys_response_batch_only_when_imported",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"response {self.pk} to survey {self.survey_id}"

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from zichtbaar.orgs.models import Organisation
-from zichtbaar.surveys.models import ItemRole, Survey
+from zichtbaar.surveys.models import ImportBatch, ItemRole, Response, Survey
 
 
 def surveys_of(org: Organisation) -> QuerySet[Survey]:
@@ -52,3 +52,23 @@ def own_scales_of(survey: Survey) -> list[tuple[str, str]]:
     for key, label in rows:
         seen.setdefault(key, label)
     return list(seen.items())
+
+
+def completed_by_source(survey: Survey) -> dict[str, int]:
+    """Completed responses per source (link, import, unknown); sources without any left out."""
+    rows = (
+        Response.objects.filter(survey=survey, completed=True)
+        .values("source")
+        .annotate(n=Count("pk"))
+        .order_by("source")
+    )
+    return {r["source"]: r["n"] for r in rows}
+
+
+def import_batches_of(survey: Survey) -> QuerySet[ImportBatch]:
+    """The survey's imports, newest first, each with its number of responses (`n`)."""
+    return ImportBatch.objects.filter(survey=survey).annotate(n=Count("responses"))
+
+
+def import_batch_of(survey: Survey, batch_id: int) -> ImportBatch | None:
+    return import_batches_of(survey).filter(pk=batch_id).first()

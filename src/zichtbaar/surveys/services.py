@@ -15,6 +15,7 @@ from zichtbaar.orgs.models import Organisation
 from zichtbaar.surveys import anonymity, editing, itembank, reports, selectors, study
 from zichtbaar.surveys.mapping import Mapping, parse_mapping, prepare
 from zichtbaar.surveys.models import (
+    ImportBatch,
     ItemRole,
     Response,
     Survey,
@@ -129,6 +130,26 @@ def save_page(response: Response, page: int, answers: dict[str, Any], *, last: b
         response.resume_hash = ""  # finished: nothing to resume, nothing to recognise
         update += ["completed", "resume_hash"]
     response.save(update_fields=update)
+
+
+class NotAnImport(LookupError):
+    """No such import batch in this survey."""
+
+
+@transaction.atomic
+def undo_import(survey: Survey, batch_id: int) -> int:
+    """Remove one import batch and every response it brought, all or nothing; the number of
+    responses removed. Responses collected by link are never touched."""
+    batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, survey=survey).first()
+    if batch is None:
+        raise NotAnImport(batch_id)
+    removed, _by_model = Response.objects.filter(
+        survey=survey, import_batch=batch, source=Response.Source.IMPORT
+    ).delete()
+    batch.delete()
+    Survey.objects.filter(pk=survey.pk).update(report_cache={})
+    survey.report_cache = {}
+    return removed
 
 
 def create_invitations(survey: Survey, count: int) -> list[str]:
@@ -430,6 +451,7 @@ def load_demo_survey(org: Organisation) -> Survey:
                 answers=answers,
                 page=len(survey.blocks),
                 created=(now - dt.timedelta(days=40)).date(),
+                source=Response.Source.IMPORT,  # generated data, not collected by the link
             )
         )
     Response.objects.bulk_create(responses)

@@ -17,6 +17,11 @@ urlpatterns = [
         views.survey_import_map,
         name="import_map",
     ),
+    path(
+        "comms/surveys/<int:survey_id>/import/undo/",
+        views.survey_import_undo,
+        name="import_undo",
+    ),
     path("comms/surveys/<int:survey_id>/items/", views.survey_items, name="items"),
     path("comms/surveys/<int:survey_id>/report/", views.report, name="report"),
     path("comms/surveys/<int:survey_id>/report.<str:fmt>", views.download, name="download"),

@@ -215,6 +215,8 @@ def survey_detail(request: TenantRequest, survey_id: int) -> HttpResponse:
         "invitations_form": InvitationsForm(),
         "invitations_used": survey.invitations.filter(used=True).count(),
         "invitations_total": survey.invitations.count(),
+        "by_source": selectors.completed_by_source(survey),
+        "imports": list(selectors.import_batches_of(survey)),
     }
     return render(request, "surveys/detail.html", context)
 
@@ -380,6 +382,29 @@ def survey_import_map(request: TenantRequest, survey_id: int) -> HttpResponse:
         "more_problems": max(len(problems) - importing.MAX_SHOWN_PROBLEMS, 0),
     }
     return render(request, "surveys/import_map.html", context, status=400 if problems else 200)
+
+
+@comms_required
+@require_http_methods(["GET", "POST"])
+def survey_import_undo(request: TenantRequest, survey_id: int) -> HttpResponse:
+    """Undo one import (?batch=<id>): a confirmation first, then all its responses go."""
+    survey = selectors.survey_of(request.org, survey_id)
+    lang = translation.get_language() or "nl"
+    raw = (request.POST if request.method == "POST" else request.GET).get("batch") or ""
+    batch = selectors.import_batch_of(survey, int(raw)) if raw.isdigit() else None
+    if batch is None:
+        return render(request, "404.html", status=404)
+    if request.method == "POST":
+        try:
+            removed = services.undo_import(survey, batch.pk)
+        except services.NotAnImport:
+            return render(request, "404.html", status=404)
+        messages.success(
+            request, _("The import was undone: %(count)s responses removed.") % {"count": removed}
+        )
+        return redirect("surveys:detail", survey_id=survey.pk)
+    context = {"survey": survey, "title": survey.title(lang), "batch": batch}
+    return render(request, "surveys/import_undo.html", context)
 
 
 # --------------------------------------------------------------------------- own items, order
