@@ -152,12 +152,39 @@ class ImportMapForm(forms.Form):
                 self.fields[f"col_{item['id']}"] = forms.ChoiceField(
                     label=text, choices=choices, required=False
                 )
+                if item["scale"] == "chosen":
+                    self.fields[f"choice_{item['id']}"] = forms.CharField(
+                        label=_("… in a column of several answers: this choice"),
+                        required=False,
+                        max_length=200,
+                        help_text=_(
+                            "Only when the column holds all choices separated by ; "
+                            "(as Microsoft Forms exports them). Counted as chosen when the "
+                            "answer includes this text."
+                        ),
+                    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in list(data.items()):
+            if name.startswith("choice_") and (value or "").strip():
+                item_id = name.removeprefix("choice_")
+                if not data.get(f"col_{item_id}"):
+                    self.add_error(f"col_{item_id}", _("Choose the column that holds this choice."))
+        return data
 
     def columns(self) -> dict[str, str]:
         return {
             name.removeprefix("col_"): value
             for name, value in self.cleaned_data.items()
             if name.startswith("col_") and value
+        }
+
+    def choices(self) -> dict[str, str]:
+        return {
+            name.removeprefix("choice_"): value.strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith("choice_") and (value or "").strip()
         }
 
 

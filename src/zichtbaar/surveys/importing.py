@@ -17,7 +17,14 @@ import pandas as pd
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zichtbaar.surveys.mapping import DEFAULT_NO, DEFAULT_YES, MappingError, _text, read_responses
+from zichtbaar.surveys.mapping import (
+    DEFAULT_NO,
+    DEFAULT_YES,
+    MappingError,
+    _text,
+    read_responses,
+    split_choices,
+)
 from zichtbaar.surveys.models import ImportBatch, Response, Survey
 from zichtbaar.surveys.services import items_of
 
@@ -26,6 +33,7 @@ MAX_ROWS = 20_000
 TEXT_MAX = 1000
 MAX_SHOWN_PROBLEMS = 200
 SUFFIXES = (".csv", ".xlsx")
+SEPARATOR = ";"  # between the answers of a multiple-choice question (Microsoft Forms)
 
 
 def read_upload(name: str, data: bytes) -> pd.DataFrame:
@@ -55,17 +63,32 @@ def read_upload(name: str, data: bytes) -> pd.DataFrame:
 
 
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({c: _text(frame[c]).tolist() for c in frame.columns}, dtype=object)
+    out = pd.DataFrame({c: _text(frame[c]).tolist() for c in frame.columns}, dtype=object)
+    out.attrs["first_row"] = first_row(frame)
+    questions = frame.attrs.get("questions") or {}
+    out.attrs["questions"] = {str(k).strip(): v for k, v in questions.items()}
+    return out
+
+
+def first_row(frame: pd.DataFrame) -> int:
+    """The spreadsheet row of the frame's first response: 2, or 4 below Qualtrics' two extra
+    header rows (mapping.skip_extra_header_rows)."""
+    return int(frame.attrs.get("first_row", 2))
 
 
 def _key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", text.lower()).strip()
 
 
-def suggest(survey: Survey, columns: list[str]) -> dict[str, str]:
+def suggest(
+    survey: Survey, columns: list[str], questions: dict[str, str] | None = None
+) -> dict[str, str]:
     """Item id -> column, matched on the item id (LimeSurvey codes, our own exports) or its text
-    in either language (Microsoft and Google Forms use the question as the header)."""
+    in either language (Microsoft and Google Forms use the question as the header; Qualtrics
+    has it in `questions`, the row below its header)."""
+    questions = questions or {}
     keyed = [(c, _key(c)) for c in columns]
+    keyed += [(c, _key(questions[c])) for c in columns if questions.get(c)]
     out: dict[str, str] = {}
     used: set[str] = set()
     for item_id, item in items_of(survey).items():
@@ -80,6 +103,33 @@ def suggest(survey: Survey, columns: list[str]) -> dict[str, str]:
             out[item_id] = match
             used.add(match)
     return out
+
+
+def suggest_choices(survey: Survey, frame: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Barrier item id -> (column, choice) for columns of several answers (Microsoft Forms:
+    'Time;Permission;') where one of the choices is the barrier's text in either language."""
+    found: dict[str, tuple[str, str]] = {}
+    multi = [c for c in frame.columns if frame[c].astype(str).str.contains(SEPARATOR).any()]
+    if not multi:
+        return found
+    choices = {
+        col: {_key(ch): ch for v in pd.unique(frame[col]) for ch in _raw_choices(str(v))}
+        for col in multi
+    }
+    for item_id, item in items_of(survey).items():
+        if item["scale"] != "chosen":
+            continue
+        texts = {_key(t) for t in item["text"].values() if t}
+        for col in multi:
+            match = next((ch for k, ch in choices[col].items() if k in texts), None)
+            if match:
+                found[item_id] = (col, match)
+                break
+    return found
+
+
+def _raw_choices(text: str) -> list[str]:
+    return [part.strip() for part in text.split(SEPARATOR) if part.strip()]
 
 
 def _scale_of(survey: Survey, item: dict[str, Any]) -> dict[str, Any]:
@@ -139,11 +189,34 @@ def _converter(survey: Survey, item: dict[str, Any]):  # noqa: ANN202
     return number
 
 
-def convert(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
-    """The answers of every non-empty row; MappingError listing every problem with its row."""
+def _choice_converter(choice: str):  # noqa: ANN202
+    """1 when the cell's answers (separated by ';') include `choice`, else 0."""
+    wanted = choice.strip().lower()
+
+    def contains(text: str) -> int:
+        return int(wanted in split_choices(text, SEPARATOR))
+
+    return contains
+
+
+def convert(
+    survey: Survey,
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    choices: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The answers of every non-empty row; MappingError listing every problem with its row.
+
+    `choices` maps a barrier item to the choice it is in its column, for a column holding
+    several answers separated by ';' (Microsoft Forms exports a multiple-choice question so)."""
     items = items_of(survey)
     problems: list[str] = []
     columns = {i: c for i, c in columns.items() if c and i in items}
+    choices = {
+        i: ch.strip()
+        for i, ch in (choices or {}).items()
+        if ch and ch.strip() and i in columns and items[i]["scale"] == "chosen"
+    }
     if not columns:
         raise MappingError([_("Map at least one column to a question.")])
     missing = sorted({c for c in columns.values() if c not in frame.columns})
@@ -151,7 +224,18 @@ def convert(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> lis
         raise MappingError(
             [_("Column %(column)r is not in the file.") % {"column": c} for c in missing]
         )
-    converters = {i: _converter(survey, items[i]) for i in columns}
+    for item_id, choice in choices.items():
+        column = frame[columns[item_id]].astype(str)
+        if not any(choice.lower() in split_choices(v, SEPARATOR) for v in pd.unique(column)):
+            problems.append(
+                _("No answer in column %(column)r holds the choice %(choice)r; check its spelling.")
+                % {"column": columns[item_id], "choice": choice}
+            )
+    converters = {
+        i: _choice_converter(choices[i]) if i in choices else _converter(survey, items[i])
+        for i in columns
+    }
+    offset = first_row(frame)
     rows: list[dict[str, Any]] = []
     for index, record in enumerate(frame[list(dict.fromkeys(columns.values()))].to_dict("records")):
         answers: dict[str, Any] = {}
@@ -164,7 +248,7 @@ def convert(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> lis
             except ValueError as exc:
                 problems.append(
                     _("row %(row)s, column %(column)r: %(reason)s")
-                    % {"row": index + 2, "column": column, "reason": exc}
+                    % {"row": index + offset, "column": column, "reason": exc}
                 )
         if answers:
             rows.append(answers)
@@ -176,10 +260,15 @@ def convert(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> lis
 
 
 @transaction.atomic
-def import_responses(survey: Survey, frame: pd.DataFrame, columns: dict[str, str]) -> int:
+def import_responses(
+    survey: Survey,
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    choices: dict[str, str] | None = None,
+) -> int:
     """Store every row as a completed, imported response of one new import batch (which
     services.undo_import removes again); nothing at all if one row is wrong."""
-    rows = convert(survey, frame, columns)
+    rows = convert(survey, frame, columns, choices)
     pages = len(survey.blocks)
     batch = ImportBatch.objects.create(survey=survey)
     Response.objects.bulk_create(
@@ -200,8 +289,17 @@ def import_responses(survey: Survey, frame: pd.DataFrame, columns: dict[str, str
 
 
 def to_session(frame: pd.DataFrame, name: str) -> dict[str, Any]:
-    return {"name": name, "columns": list(frame.columns), "rows": frame.values.tolist()}
+    return {
+        "name": name,
+        "columns": list(frame.columns),
+        "rows": frame.values.tolist(),
+        "first_row": first_row(frame),
+        "questions": frame.attrs.get("questions") or {},
+    }
 
 
 def from_session(data: dict[str, Any]) -> pd.DataFrame:
-    return pd.DataFrame(data["rows"], columns=data["columns"], dtype=object)
+    frame = pd.DataFrame(data["rows"], columns=data["columns"], dtype=object)
+    frame.attrs["first_row"] = int(data.get("first_row", 2))
+    frame.attrs["questions"] = data.get("questions") or {}
+    return frame

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,9 @@ class Mapping:
     no_values: tuple[str, ...] | None = None
     scales: list[Scale] = field(default_factory=list)
     barriers: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # barrier key -> the choice it is, in a column of several answers (Microsoft Forms: "a;b;")
+    barrier_choices: dict[str, str] = field(default_factory=dict)
+    choice_separator: str = ";"
     segments: list[str] = field(default_factory=list)
     comments: str | None = None
     recode: dict[str, float] = field(default_factory=dict)
@@ -175,9 +179,21 @@ def parse_mapping(raw: Any) -> Mapping:
         if isinstance(spec, dict):
             col = str(spec.get("column"))
             yes = tuple(_norm(v) for v in _as_list(spec.get("yes", DEFAULT_YES)))
+            if spec.get("contains") is not None:
+                if "yes" in spec:
+                    problems.append(f"barriers.{key}: use either yes or contains, not both")
+                choice = _text_value(spec["contains"])
+                if not choice:
+                    problems.append(f"barriers.{key}: contains needs the choice's text")
+                m.barrier_choices[str(key)] = choice
         else:
             col, yes = str(spec), DEFAULT_YES
         m.barriers[str(key)] = (col, yes)
+    separator = raw.get("choice_separator", ";")
+    if not isinstance(separator, str) or len(separator.strip() or separator) != 1:
+        problems.append("choice_separator: one character, e.g. ';' or ','")
+    else:
+        m.choice_separator = separator
 
     reported = raw.get("reported") or {}
     if not isinstance(reported, dict):
@@ -235,17 +251,39 @@ def read_responses(path: str | Path) -> pd.DataFrame:
     """A CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX export, all as text."""
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(p, dtype=object, engine="openpyxl")
-    if p.suffix.lower() != ".csv":
+        frame = pd.read_excel(p, dtype=object, engine="openpyxl")
+    elif p.suffix.lower() == ".csv":
+        frame = pd.read_csv(
+            p,
+            dtype=str,
+            sep=_delimiter(p),
+            engine="python",
+            encoding="utf-8-sig",
+            keep_default_na=False,
+        )
+    else:
         raise MappingError([f"{p.name}: expected a .csv or .xlsx file"])
-    return pd.read_csv(
-        p,
-        dtype=str,
-        sep=_delimiter(p),
-        engine="python",
-        encoding="utf-8-sig",
-        keep_default_na=False,
-    )
+    return skip_extra_header_rows(frame)
+
+
+_IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.IGNORECASE)
+
+
+def skip_extra_header_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop the rows Qualtrics puts below the header: the question texts and a row of
+    `{"ImportId":"QID1"}` cells. The spreadsheet row of the first response (the header is
+    row 1) is kept in `frame.attrs["first_row"]`, so problems keep their row numbers, and the
+    question texts in `frame.attrs["questions"]` (column -> text)."""
+    skip = 0
+    for i in range(min(2, len(frame))):
+        if any(isinstance(v, str) and _IMPORT_ID.match(v) for v in frame.iloc[i].tolist()):
+            skip = i + 1
+    out = frame.iloc[skip:].reset_index(drop=True)
+    out.attrs["first_row"] = 2 + skip
+    if skip == 2:  # the question texts, to match columns like Q3_1 to items
+        texts = ["" if pd.isna(v) else str(v).strip() for v in frame.iloc[0].tolist()]
+        out.attrs["questions"] = dict(zip([str(c) for c in frame.columns], texts, strict=True))
+    return out
 
 
 def _delimiter(path: Path) -> str:
@@ -285,6 +323,7 @@ class Prepared:
 def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
     """Validate all mapped columns at once and convert them; MappingError lists every problem."""
     problems: list[str] = []
+    first = int(frame.attrs.get("first_row", 2))  # the spreadsheet row of the first response
     frame = frame.reset_index(drop=True)
     missing = [c for c in mapping.columns() if c not in frame.columns]
     if missing:
@@ -298,12 +337,12 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
         if mapping.recode:
             nums = _norm_series(frame[col]).map(mapping.recode).astype(float).fillna(nums)
         for i in np.flatnonzero((nums.isna() & (text != "")).to_numpy()):
-            problems.append(f"row {i + 2}, column {col!r}: {text.iloc[i]!r} is not a number")
+            problems.append(f"row {i + first}, column {col!r}: {text.iloc[i]!r} is not a number")
         if lo is not None and hi is not None:
             outside = (nums < lo) | (nums > hi)
             for i in np.flatnonzero(outside.to_numpy()):
                 problems.append(
-                    f"row {i + 2}, column {col!r}: {nums.iloc[i]:g} is outside {lo:g} to {hi:g}"
+                    f"row {i + first}, column {col!r}: {nums.iloc[i]:g} is outside {lo:g} to {hi:g}"
                 )
         return nums.astype(float).rename(col)
 
@@ -322,13 +361,24 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
         for i in np.flatnonzero(bad.to_numpy()):
             value = frame[mapping.yes_no].iloc[i]
             problems.append(
-                f"row {i + 2}, column {mapping.yes_no!r}: {value!r} is neither yes nor no"
+                f"row {i + first}, column {mapping.yes_no!r}: {value!r} is neither yes nor no"
             )
         yes_no = is_yes.astype(float).where(~empty).rename(mapping.yes_no)
     scales = {s.name: pd.concat([numeric(c) for c in s.items], axis=1) for s in mapping.scales}
     barriers = {}
     for key, (col, yes) in mapping.barriers.items():
-        barriers[key] = _norm_series(frame[col]).isin(yes).astype(float).rename(col)
+        if key in mapping.barrier_choices:
+            chosen = contains_choice(
+                frame[col], mapping.barrier_choices[key], mapping.choice_separator
+            )
+            if not chosen.any() and _text(frame[col]).ne("").any():
+                problems.append(
+                    f"column {col!r}: no answer holds the choice {mapping.barrier_choices[key]!r} "
+                    f"(barrier {key}); check its spelling"
+                )
+            barriers[key] = chosen.astype(float).rename(col)
+        else:
+            barriers[key] = _norm_series(frame[col]).isin(yes).astype(float).rename(col)
     segments = {}
     for col in mapping.segments:
         text = _text(frame[col])
@@ -350,7 +400,7 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
                 bad = ~(is_yes | empty | keys.isin(item.no_values))
                 for i in np.flatnonzero(bad.to_numpy()):
                     problems.append(
-                        f"row {i + 2}, column {col!r}: {frame[col].iloc[i]!r} is neither yes nor no"
+                        f"row {i + first}, column {col!r}: {frame[col].iloc[i]!r} is neither yes nor no"
                     )
             reported[col] = is_yes.astype(float).where(~empty).rename(col)
         else:
@@ -359,7 +409,7 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
             keyed = text.str.lower().map(canonical)
             for i in np.flatnonzero((keyed.isna() & (text != "")).to_numpy()):
                 problems.append(
-                    f"row {i + 2}, column {col!r}: {text.iloc[i]!r} is not one of the options"
+                    f"row {i + first}, column {col!r}: {text.iloc[i]!r} is not one of the options"
                 )
             reported[col] = keyed.where(text != "", None).astype(object).rename(col)
     if problems:
@@ -367,6 +417,20 @@ def prepare(frame: pd.DataFrame, mapping: Mapping) -> Prepared:
     return Prepared(
         mapping, likert, yes_no, scales, barriers, segments, comments, len(frame), reported
     )
+
+
+def split_choices(text: str, separator: str = ";") -> set[str]:
+    """The choices in one cell of a multiple-answer column, lowercased: 'Time;Permission;'."""
+    return {part.strip().lower() for part in str(text).split(separator) if part.strip()}
+
+
+def contains_choice(column: pd.Series, choice: str, separator: str = ";") -> pd.Series:
+    """True where the cell's choices include `choice` (case-insensitive, whole choices only:
+    'Time' is not in 'Time off;')."""
+    wanted = choice.strip().lower()
+    text = _text(column)
+    lookup = {v: wanted in split_choices(v, separator) for v in pd.unique(text)}
+    return text.map(lookup).astype(bool)
 
 
 def _text(column: pd.Series) -> pd.Series:

@@ -78,6 +78,8 @@ def answer_labels(mapping: Mapping, column: str, lang: str) -> list[tuple[str, s
 
 def barrier_text(mapping: Mapping, key: str, lang: str) -> str:
     col = mapping.barriers[key][0] if key in mapping.barriers else key
+    if key in mapping.barrier_choices:  # one choice of a shared column: not the column's text
+        return itembank.barrier_label(key, lang) or mapping.barrier_choices[key]
     return (
         (mapping.item_text.get(col) or {}).get(lang)
         or itembank.barrier_label(key, lang)
@@ -357,7 +359,13 @@ def appendix(mapping: Mapping, lang: str) -> list[dict[str, Any]]:
             {
                 "name": _("Barriers"),
                 "items": [
-                    {**row(col), "text": barrier_text(mapping, key, lang)}
+                    {
+                        **row(col),
+                        "column": f"{col} ∋ {mapping.barrier_choices[key]}"
+                        if key in mapping.barrier_choices
+                        else col,
+                        "text": barrier_text(mapping, key, lang),
+                    }
                     for key, (col, _yes) in mapping.barriers.items()
                 ],
             }
@@ -697,7 +705,7 @@ def anonymised_frame(
         chosen = itembank.scale_labels("chosen", lang)
         for key, series in prepared.barriers.items():
             add(
-                m.barriers[key][0],
+                f"barrier_{key}" if key in m.barrier_choices else m.barriers[key][0],
                 series,
                 barrier_text(m, key, lang),
                 {0.0: chosen[0], 1.0: chosen[1]},

@@ -360,7 +360,7 @@ def survey_import_map(request: TenantRequest, survey_id: int) -> HttpResponse:
         form = ImportMapForm(request.POST, survey=survey, columns=columns, lang=lang)
         if form.is_valid():
             try:
-                count = importing.import_responses(survey, frame, form.columns())
+                count = importing.import_responses(survey, frame, form.columns(), form.choices())
             except MappingError as exc:
                 problems = exc.problems
             else:
@@ -370,7 +370,11 @@ def survey_import_map(request: TenantRequest, survey_id: int) -> HttpResponse:
                 )
                 return redirect("surveys:detail", survey_id=survey.pk)
     else:
-        initial = {f"col_{i}": c for i, c in importing.suggest(survey, columns).items()}
+        suggested = importing.suggest(survey, columns, frame.attrs.get("questions"))
+        initial = {f"col_{i}": c for i, c in suggested.items()}
+        for item_id, (column, choice) in importing.suggest_choices(survey, frame).items():
+            initial[f"col_{item_id}"] = column
+            initial[f"choice_{item_id}"] = choice
         form = ImportMapForm(initial=initial, survey=survey, columns=columns, lang=lang)
     context = {
         "survey": survey,
