@@ -153,15 +153,11 @@ class ImportMapForm(forms.Form):
                     label=text, choices=choices, required=False
                 )
                 if item["scale"] == "chosen":
+                    # explained once above the form, not under every barrier
                     self.fields[f"choice_{item['id']}"] = forms.CharField(
-                        label=_("… in a column of several answers: this choice"),
+                        label=_("… in a column of several answers (separated by ;): this choice"),
                         required=False,
                         max_length=200,
-                        help_text=_(
-                            "Only when the column holds all choices separated by ; "
-                            "(as Microsoft Forms exports them). Counted as chosen when the "
-                            "answer includes this text."
-                        ),
                     )
 
     def clean(self) -> dict[str, Any]:
