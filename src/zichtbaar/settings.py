@@ -105,7 +105,14 @@ TEMPLATES = [
                 "zichtbaar.orgs.context_processors.tenant",
             ],
         },
-    }
+    },
+    # E-mail nudges only (nudges/jinja2/): see nudges/emails.py and docs/decisions.md.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "zichtbaar.nudges.emails.environment"},
+    },
 ]
 
 # SQLite (WAL mode) by default; PostgreSQL through DATABASE_URL=postgres://...

@@ -19,13 +19,12 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zichtbaar.moments.models import Moment, MomentStatus
-from zichtbaar.nudges import selectors
+from zichtbaar.nudges import emails, selectors
 from zichtbaar.nudges.channels import Permanent, Retry, slack, teams
 from zichtbaar.nudges.channels.email import Mailer
 from zichtbaar.nudges.models import (
@@ -199,11 +198,7 @@ def _create(deliver: bool, **fields: Any) -> Message | None:
 
 
 def render_email(kind: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
-    with translation.override(language):
-        subject = render_to_string(f"nudges/email/{kind}_subject.txt", context).strip()
-        text = render_to_string(f"nudges/email/{kind}.txt", context)
-        html = render_to_string(f"nudges/email/{kind}.html", context)
-    return " ".join(subject.split()), text, html
+    return emails.render(kind, context, language)
 
 
 def email_headers(membership_id: int, kind: str) -> dict[str, str]:

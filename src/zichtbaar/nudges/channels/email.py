@@ -8,13 +8,16 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import socket
+from email import message_from_bytes
+from email import policy as email_policy
 from types import TracebackType
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
-from zichtbaar.nudges.channels import Permanent, Retry
+from zichtbaar.nudges.channels import Permanent, Retry, mime
 
 
 def classify(exc: BaseException) -> Permanent | Retry:
@@ -81,21 +84,72 @@ class Mailer:
         text: str,
         html: str = "",
         headers: dict[str, str] | None = None,
-    ) -> EmailMultiAlternatives:
-        message = EmailMultiAlternatives(
-            subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers or {}
+    ) -> bytes:
+        """Send one message; returns its bytes as they went out."""
+        raw = mime.build(
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=to,
+            subject=subject,
+            text=text,
+            html=html,
+            headers=headers,
+            localtime=settings.EMAIL_USE_LOCALTIME,
         )
-        if html:
-            message.attach_alternative(html, "text/html")
         connection = self._open()
-        message.connection = connection
         try:
-            sent = connection.send_messages([message])
+            if isinstance(connection, SMTPBackend):
+                # Straight to smtplib: the message is built already (see channels/mime.py).
+                if connection.connection is None:
+                    raise smtplib.SMTPServerDisconnected("not connected")
+                refused = connection.connection.sendmail(
+                    mime.sender(settings.DEFAULT_FROM_EMAIL),
+                    [mime.address(to)],
+                    raw,
+                )
+                if refused:
+                    raise smtplib.SMTPRecipientsRefused(refused)
+            elif not connection.send_messages([self._django_message(raw, to)]):
+                raise Retry("The mail backend did not accept the message")
+        except (Retry, Permanent):
+            raise
         except Exception as exc:
             error = classify(exc)
             if isinstance(error, Retry):
                 self.close()  # a broken connection; the next message opens a fresh one
             raise error from exc
-        if not sent:
-            raise Retry("SMTP did not accept the message")
+        return raw
+
+    @staticmethod
+    def _django_message(raw: bytes, to: str) -> EmailMessage:
+        """For the console, file and memory backends of development: the same message."""
+        parsed = message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email_policy.default)
+        message = EmailMultiAlternatives(
+            str(parsed["Subject"]),
+            _part(parsed, "text/plain"),
+            settings.DEFAULT_FROM_EMAIL,
+            [to],
+            headers={
+                k: str(v)
+                for k, v in parsed.items()
+                if k
+                not in (
+                    "From",
+                    "To",
+                    "Subject",
+                    "Content-Type",
+                    "Content-Transfer-Encoding",
+                    "MIME-Version",
+                )
+            },
+        )
+        html = _part(parsed, "text/html")
+        if html:
+            message.attach_alternative(html, "text/html")
         return message
+
+
+def _part(parsed: Any, content_type: str) -> str:
+    for part in parsed.walk():
+        if part.get_content_type() == content_type:
+            return str(part.get_content())
+    return ""
