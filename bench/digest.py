@@ -186,7 +186,7 @@ def main() -> None:
             "subject": subject,
             "text": text,
             "html": html,
-            "headers": services.email_headers(membership.pk, "digest"),
+            "headers": services.email_headers(membership.pk, "digest", context["unsubscribe_url"]),
         }
 
     def worker(ids: range, pipe) -> None:

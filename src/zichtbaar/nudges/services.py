@@ -201,12 +201,12 @@ def render_email(kind: str, context: dict[str, Any], language: str) -> tuple[str
     return emails.render(kind, context, language)
 
 
-def email_headers(membership_id: int, kind: str) -> dict[str, str]:
+def email_headers(membership_id: int, kind: str, unsubscribe: str = "") -> dict[str, str]:
     """One-click unsubscribe (RFC 8058), a mark for auto-responders (RFC 3834) and the kind
-    of nudge (for mail filters)."""
+    of nudge (for mail filters). `unsubscribe`: the link already made for the body."""
     return {
         "X-Zichtbaar-Nudge": kind,
-        "List-Unsubscribe": f"<{unsubscribe_url(membership_id)}>",
+        "List-Unsubscribe": f"<{unsubscribe or unsubscribe_url(membership_id)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
@@ -257,7 +257,7 @@ def queue_email(
         subject=subject,
         body_text=text,
         body_html=html,
-        headers=email_headers(membership.pk, kind),
+        headers=email_headers(membership.pk, kind, ctx["unsubscribe_url"]),
         next_try_at=next_allowed(pref, now) if respect_quiet else now,
         created_at=now,
     )
