@@ -214,3 +214,21 @@ def test_a_choice_needs_options_and_a_csv_label_is_imported(login, alice, survey
     frame = pd.DataFrame({"Where": ["Client site", "2", ""]}, dtype=object)
     rows = importing.convert(survey, frame, {"own_5": "Where"})
     assert rows == [{"own_5": 3}, {"own_5": 2}]
+
+
+def test_an_interval_that_misses_its_estimate_is_still_drawn():
+    """A bootstrap percentile interval need not contain the estimate (an LMG near zero)."""
+    from zichtbaar.surveys import charts
+
+    svg = charts.interval_bars(
+        ["autonomy", "engagement"], [0.004, 0.2], [[0.006, 0.05], [0.1, 0.3]], "t", "x", False
+    )
+    assert svg.startswith("<") or "svg" in svg
+
+
+def test_a_report_with_an_own_scale_renders(survey):
+    services.set_item_role(survey, "own_1", new_scale="Autonomy")
+    services.set_item_role(survey, "own_2", scale="autonomy")
+    _answer(survey)
+    html = services.render(survey, "html", "en").decode()
+    assert "Autonomy" in html and 'id="own-items"' in html

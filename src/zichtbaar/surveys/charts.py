@@ -78,9 +78,16 @@ def interval_bars(
         colors = [ACCENT if highlight in (None, i) else MUTED for i in range(len(labels))]
         vals = [k * v for v in values]
         ax.barh(ys, vals, color=colors, height=0.6)
-        lo = [k * (v - iv[0]) for v, iv in zip(values, intervals, strict=True)]
-        hi = [k * (iv[1] - v) for v, iv in zip(values, intervals, strict=True)]
-        ax.errorbar(vals, ys, xerr=[lo, hi], fmt="none", ecolor=INK, capsize=3, lw=1)
+        # The interval is drawn where it lies, not as whiskers around the bar: a bootstrap
+        # percentile interval need not contain the estimate (whiskers would be negative).
+        intervals = [
+            [v if iv[0] is None else iv[0], v if iv[1] is None else iv[1]]
+            for v, iv in zip(values, intervals, strict=True)
+        ]
+        lo = [k * iv[0] for iv in intervals]
+        hi = [k * iv[1] for iv in intervals]
+        ax.hlines(ys, lo, hi, colors=INK, lw=1)
+        ax.plot(lo + hi, ys + ys, linestyle="none", marker="|", markersize=7, color=INK)
         ax.set_yticks(ys, [_wrap(label) for label in labels])
         ax.set_xlabel(xlabel)
         upper = max([k * iv[1] for iv in intervals] + [k * 0.01])
