@@ -12,7 +12,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from zichtbaar.orgs.models import Organisation
-from zichtbaar.surveys import anonymity, editing, itembank, reports, selectors, study
+from zichtbaar.surveys import (
+    anonymity,
+    conclusions,
+    editing,
+    itembank,
+    reports,
+    selectors,
+    study,
+)
 from zichtbaar.surveys.mapping import Mapping, parse_mapping, prepare
 from zichtbaar.surveys.models import (
     ImportBatch,
@@ -205,7 +213,7 @@ def _answer_range(survey: Survey, item: dict[str, Any]) -> tuple[Any, Any]:
     return spec.get("min"), spec.get("max")
 
 
-def scale_choices(survey: Survey) -> list[tuple[str, str]]:
+def scale_choices(survey: Survey, lang: str = "en") -> list[tuple[str, str]]:
     """(key, name) of the scales an own numeric item (agree 1-5) may join: the item bank's
     scales whose items have the same answer range, then the organisation's own scales."""
     items = items_of(survey).values()
@@ -214,7 +222,7 @@ def scale_choices(survey: Survey) -> list[tuple[str, str]]:
     for name in JOINABLE_SCALES:
         members = [i for i in items if i["construct"] == name]
         if all(_answer_range(survey, i) == own_range for i in members):
-            out.append((name, name))
+            out.append((name, conclusions._cap(conclusions.scale_label(name, lang))))
     for key, label in selectors.own_scales_of(survey):
         out.append((key, label))
     return out

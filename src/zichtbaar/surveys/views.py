@@ -433,7 +433,7 @@ def _role_form(
 def _item_rows(
     survey: Survey, lang: str, bound: RoleForm | None = None, bound_item: str = ""
 ) -> list[dict]:
-    scales = services.scale_choices(survey)
+    scales = services.scale_choices(survey, lang)
     out = []
     for block in survey.blocks:
         items = block["items"]
@@ -494,7 +494,7 @@ def survey_items(request: TenantRequest, survey_id: int) -> HttpResponse:
                 if editing.own_kind(services.items_of(survey).get(bound_item, {})) is None:
                     raise KeyError(bound_item)
                 bound = RoleForm(
-                    request.POST, prefix=bound_item, scales=services.scale_choices(survey)
+                    request.POST, prefix=bound_item, scales=services.scale_choices(survey, lang)
                 )
                 if bound.is_valid():
                     choice = bound.cleaned_data["role"]
