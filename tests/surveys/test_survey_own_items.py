@@ -232,3 +232,51 @@ def test_a_report_with_an_own_scale_renders(survey):
     _answer(survey)
     html = services.render(survey, "html", "en").decode()
     assert "Autonomy" in html and 'id="own-items"' in html
+
+
+def test_reported_items_in_a_yaml_mapping_are_validated_row_by_row():
+    from zichtbaar.surveys import study
+    from zichtbaar.surveys.mapping import MappingError, parse_mapping, prepare
+
+    raw = {
+        "willingness": {"likert": "w"},
+        "scales": {"s": ["w"]},
+        "reported": {
+            "days": {"type": "numeric", "min": 0, "max": 5},
+            "news": {"type": "yes_no", "yes": ["ja"], "no": ["nee"]},
+            "where": {"type": "choice", "options": ["Utrecht", "Zwolle", "Remote"]},
+        },
+        "value_labels": {"where": {"Remote": {"en": "Mostly at home", "nl": "Vooral thuis"}}},
+    }
+    mapping = parse_mapping(raw)
+    assert mapping.value_labels["where"]["Remote"]["nl"] == "Vooral thuis"
+    good = pd.DataFrame(
+        {
+            "w": ["1", "2", "3", "4", "5", "4"],
+            "days": ["0", "5", "2,5", "", "3", "1"],
+            "news": ["ja", "nee", "JA", "", "nee", "ja"],
+            "where": ["utrecht", "Remote", "Remote", "Zwolle", "", "Utrecht"],
+        },
+        dtype=object,
+    )
+    own = {r["column"]: r for r in study.own_items(prepare(good, mapping))}
+    assert own["days"]["mean"] == pytest.approx(2.3) and own["days"]["counts"] == {}
+    assert own["news"]["k"] == 3 and own["news"]["n"] == 5
+    assert [(o["value"], o["k"]) for o in own["where"]["options"]] == [
+        ("Utrecht", 2),
+        ("Zwolle", 1),
+        ("Remote", 2),
+    ]
+    bad = good.copy()
+    bad.loc[1, "days"] = "6"
+    bad.loc[2, "news"] = "soms"
+    bad.loc[3, "where"] = "Amsterdam"
+    with pytest.raises(MappingError) as exc:
+        prepare(bad, mapping)
+    assert exc.value.problems == [
+        "row 3, column 'days': 6 is outside 0 to 5",
+        "row 4, column 'news': 'soms' is neither yes nor no",
+        "row 5, column 'where': 'Amsterdam' is not one of the options",
+    ]
+    with pytest.raises(MappingError):
+        parse_mapping({**raw, "reported": {"x": {"type": "choice"}, "y": {"type": "slider"}}})
