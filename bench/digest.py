@@ -19,6 +19,7 @@ people and moments are unsaved model instances.
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 import secrets
@@ -189,36 +190,40 @@ def main() -> None:
             "headers": services.email_headers(membership.pk, "digest", context["unsubscribe_url"]),
         }
 
-    def worker(ids: range, pipe) -> None:
-        """A worker process: renders its share of the digests (the queueing job) and sends
-        them over its own SMTP connection (the delivery job); returns what went out."""
-        with Mailer() as mailer:
-            pipe.send([(row["to"], mailer.send(**row)) for row in map(_render, ids)])
-
     def _render(i: int) -> dict:
         return render(*person(i))
 
-    def deliver(ids: range) -> list[tuple[str, bytes]]:
-        if args.workers <= 1:
-            with Mailer() as mailer:
-                return [(row["to"], mailer.send(**row)) for row in map(_render, ids)]
-        fork = multiprocessing.get_context("fork")
-        pipes, procs = [], []
-        for k in range(args.workers):
-            mine, theirs = fork.Pipe(duplex=False)
-            proc = fork.Process(target=worker, args=(ids[k :: args.workers], theirs))
-            proc.start()
-            pipes.append(mine)
-            procs.append(proc)
-        out = [sent for pipe in pipes for sent in pipe.recv()]
-        for proc in procs:
-            proc.join()
-        return out
+    def send_share(ids: range) -> list[tuple[str, bytes]]:
+        """Render `ids` (the queueing job) and send them over one SMTP connection (the
+        delivery job); what went out, for the plain loop."""
+        with Mailer() as mailer:
+            return [(row["to"], mailer.send(**row)) for row in map(_render, ids)]
+
+    def worker(pipe) -> None:
+        """A long-running worker process: a share of every batch, until told to stop."""
+        while (ids := pipe.recv()) is not None:
+            pipe.send(send_share(ids))
 
     # Warm up (imports, URL resolver, translation catalogues, compiled templates) before the
     # workers fork, so they start warm, as long-running workers are.
     for i in (1, 3):
         _render(i)
+    gc.freeze()  # keep the warm objects out of the workers' garbage collections
+    fork = multiprocessing.get_context("fork")
+    pipes, procs = [], []
+    for _k in range(args.workers if args.workers > 1 else 0):
+        mine, theirs = fork.Pipe()
+        proc = fork.Process(target=worker, args=(theirs,), daemon=True)
+        proc.start()
+        pipes.append(mine)
+        procs.append(proc)
+
+    def deliver(ids: range) -> list[tuple[str, bytes]]:
+        if not pipes:
+            return send_share(ids)
+        for k, pipe in enumerate(pipes):
+            pipe.send(ids[k :: len(pipes)])
+        return [sent for pipe in pipes for sent in pipe.recv()]
 
     ours = plain = 0.0
     sent = 0
@@ -237,6 +242,9 @@ def main() -> None:
         plain += time.perf_counter() - t0
         sent += len(out)
 
+    for pipe, proc in zip(pipes, procs, strict=True):
+        pipe.send(None)
+        proc.join()
     sink.stdin.close()
     received = int(sink.stdout.readline())
     sink.wait()

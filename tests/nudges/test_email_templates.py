@@ -79,3 +79,15 @@ def test_the_digest_counts_moments_and_says_one_line_about_impact(make_moment, c
     assert "Your network: 400 people." in text and "Your network: 400 people." in html
     test_subject, _t, _h = _render("digest", carol, digest=digest, is_test=True)
     assert test_subject == "[Test] 1 moment worth sharing"
+
+
+def test_the_impact_line_counts_posts_and_clicks_each_in_its_own_plural():
+    from django.utils import translation
+
+    from zichtbaar.nudges.emails import impact_line
+
+    with translation.override("en"):
+        assert impact_line(1, 1, 0) == ("So far you shared 1 post; your links were clicked 1 time.")
+        assert impact_line(2, 0, 0) == (
+            "So far you shared 2 posts; your links were clicked 0 times."
+        )

@@ -43,11 +43,16 @@ def digest_subject(count: int, is_test: bool = False) -> str:
 def impact_line(shares: int, clicks: int, connections: int) -> str:
     """One line about my impact, in the digest."""
     if shares:
-        return ngettext(
-            "So far you shared %(shares)s post; your links were clicked %(clicks)s times.",
-            "So far you shared %(shares)s posts; your links were clicked %(clicks)s times.",
-            shares,
-        ) % {"shares": shares, "clicks": clicks}
+        # Two numbers, so two plurals; each half is a whole clause in both languages.
+        shared = ngettext(
+            "So far you shared %(shares)s post;", "So far you shared %(shares)s posts;", shares
+        ) % {"shares": shares}
+        clicked = ngettext(
+            "your links were clicked %(clicks)s time.",
+            "your links were clicked %(clicks)s times.",
+            clicks,
+        ) % {"clicks": clicks}
+        return f"{shared} {clicked}"
     if connections:
         return gettext(
             "Your network: %(n)s people. One post of yours reaches people our company page "
