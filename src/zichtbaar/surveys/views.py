@@ -491,7 +491,8 @@ def survey_items(request: TenantRequest, survey_id: int) -> HttpResponse:
                 status = 400
             elif action == "role":
                 bound_item = request.POST.get("item", "")
-                if editing.own_kind(services.items_of(survey).get(bound_item, {})) is None:
+                item = services.items_of(survey).get(bound_item, {})
+                if editing.own_kind(item) != editing.OWN_SCALE:  # only statements have a role
                     raise KeyError(bound_item)
                 bound = RoleForm(
                     request.POST, prefix=bound_item, scales=services.scale_choices(survey, lang)
