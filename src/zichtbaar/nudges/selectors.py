@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from zichtbaar.compose import selectors as compose_selectors
-from zichtbaar.moments.models import Moment
-from zichtbaar.moments.selectors import moments_for
+from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.nudges.models import Message, Status
 from zichtbaar.orgs.models import Membership
 from zichtbaar.sharing import services as sharing_services
-from zichtbaar.sharing.models import Share, TrackedLink
+from zichtbaar.sharing.models import Click, Share, TrackedLink
 
 DIGEST_MOMENTS = 3
 
@@ -46,13 +48,27 @@ def compose_url(moment: Moment) -> str:
 
 def impact_of(membership: Membership) -> tuple[int, int]:
     """The person's own shares and the clicks on their links in this organisation."""
-    shares = Share.objects.filter(user_id=membership.user_id, org_id=membership.org_id).count()
-    clicks = (
-        TrackedLink.objects.filter(user_id=membership.user_id, org_id=membership.org_id)
-        .annotate(n=Count("clicks", filter=Q(clicks__is_bot=False)))
-        .aggregate(total=Sum("n"))["total"]
+    shares, clicks = impacts_of(membership.org_id, [membership.user_id])
+    return shares.get(membership.user_id, 0), clicks.get(membership.user_id, 0)
+
+
+def impacts_of(org_id: int, user_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Shares and (human) clicks per person, for many people in two queries."""
+    shares = dict(
+        Share.objects.filter(org_id=org_id, user_id__in=user_ids)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+        .order_by()
     )
-    return shares, clicks or 0
+    clicks = dict(
+        Click.objects.filter(link__org_id=org_id, link__user_id__in=user_ids, is_bot=False)
+        .values("link__user_id")
+        .annotate(n=Count("id"))
+        .values_list("link__user_id", "n")
+        .order_by()
+    )
+    return shares, clicks
 
 
 def digest_for(
@@ -62,25 +78,92 @@ def digest_for(
 
     `create_links=False` (previews) uses a person's existing tracked link and never makes one.
     """
-    profile = membership.user.profile
-    digest = Digest(membership=membership, connections=profile.connections)
-    digest.shares, digest.clicks = impact_of(membership)
-    mine = moments_for(membership).filter(i_shared=False)  # type: ignore[misc]
-    for moment in mine[:limit]:
-        link: TrackedLink | None = None
-        if profile.consent_tracking:
-            if create_links:
-                link = sharing_services.get_or_create_link(moment, membership.user)
-            else:
-                link = TrackedLink.objects.filter(moment=moment, user=membership.user).first()
-        link_url = compose_selectors.share_url(moment, link, settings.SITE_URL)
-        drafts = compose_selectors.drafts_for(moment, membership, link_url, count=1)
-        digest.items.append(
-            DigestItem(
-                moment=moment, draft=drafts[0].text if drafts else "", url=compose_url(moment)
-            )
+    return digests_for([membership], create_links=create_links, limit=limit)[membership.pk]
+
+
+def digests_for(
+    memberships: Sequence[Membership],
+    *,
+    create_links: bool = True,
+    limit: int = DIGEST_MOMENTS,
+    now: datetime | None = None,
+) -> dict[int, Digest]:
+    """The digests of many people of one organisation in a fixed number of queries.
+
+    The moments are those `moments.selectors.moments_for` gives each person (published,
+    shareable, for everyone or their team; their team's first, then the newest), without the
+    ones they shared. Memberships need `user__profile`, `org` and `team` loaded.
+    """
+    if not memberships:
+        return {}
+    org_id = memberships[0].org_id
+    if any(m.org_id != org_id for m in memberships):
+        raise ValueError("digests_for takes the people of one organisation")
+    now = now or timezone.now()
+    moments = list(
+        Moment.objects.filter(org_id=org_id, status=MomentStatus.PUBLISHED)
+        .filter(Q(shareable_until__isnull=True) | Q(shareable_until__gte=now))
+        .select_related("type")
+        .order_by("-happened_on", "-id")
+    )
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    for moment_id, team_id in Moment.audience_teams.through.objects.filter(
+        moment_id__in=[m.pk for m in moments]
+    ).values_list("moment_id", "team_id"):
+        teams_of[moment_id].add(team_id)
+    user_ids = [m.user_id for m in memberships]
+    shared = set(
+        Share.objects.filter(moment_id__in=[m.pk for m in moments], user_id__in=user_ids)
+        .values_list("user_id", "moment_id")
+        .order_by()
+    )
+    # Everyone in a team sees the same moments in the same order; compute that once per team.
+    by_team: dict[int | None, list[Moment]] = {}
+    for team in {m.team_id for m in memberships}:
+        seen = [m for m in moments if m.audience_everyone or team in teams_of[m.pk]]
+        # Stable sort: the team's own moments first, each group still newest first.
+        by_team[team] = [m for m in seen if team in teams_of[m.pk]] + [
+            m for m in seen if team not in teams_of[m.pk]
+        ]
+    chosen = {
+        m.pk: [mo for mo in by_team[m.team_id] if (m.user_id, mo.pk) not in shared][:limit]
+        for m in memberships
+    }
+    consenting = [m for m in memberships if m.user.profile.consent_tracking]
+    pairs = [(mo, m.user_id) for m in consenting for mo in chosen[m.pk]]
+    # The tracked link a draft ends with (compose.selectors.share_url, by code).
+    if create_links:
+        codes = sharing_services.link_codes_for(pairs)
+    else:
+        codes = {
+            (u, m): code
+            for u, m, code in TrackedLink.objects.filter(
+                user_id__in=[m.user_id for m in consenting],
+                moment_id__in={mo.pk for mo, _u in pairs},
+            ).values_list("user_id", "moment_id", "code")
+        }
+    shares, clicks = impacts_of(org_id, user_ids)
+    urls = {mo.pk: compose_url(mo) for mo in moments}
+    digests = {}
+    for membership in memberships:
+        profile = membership.user.profile
+        digest = Digest(
+            membership=membership,
+            shares=shares.get(membership.user_id, 0),
+            clicks=clicks.get(membership.user_id, 0),
+            connections=profile.connections,
         )
-    return digest
+        for moment in chosen[membership.pk]:
+            code = codes.get((membership.user_id, moment.pk)) if profile.consent_tracking else None
+            link_url = f"{settings.SITE_URL}/l/{code}" if code else moment.link
+            drafts = compose_selectors.drafts_for(moment, membership, link_url, count=1)
+            digest.items.append(
+                DigestItem(
+                    moment=moment, draft=drafts[0].text if drafts else "", url=urls[moment.pk]
+                )
+            )
+        digests[membership.pk] = digest
+    return digests
 
 
 @dataclass

@@ -8,8 +8,9 @@ a row stuck in `sending` (a worker that died) is put back after a lease. Rows ar
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -186,10 +187,12 @@ def _enqueue_delivery(org_id: int, rows: int = 1) -> None:
     transaction.on_commit(go)
 
 
-def _create(deliver: bool, **fields: Any) -> Message | None:
+def _create(deliver: bool, row: Message | None = None, **fields: Any) -> Message | None:
+    """Save an outbox row (`row`, or one made of `fields`); None when its key exists."""
+    message = row if row is not None else Message(**fields)
     try:
         with transaction.atomic():
-            message = Message.objects.create(**fields)
+            message.save(force_insert=True)
     except IntegrityError:
         return None  # the same nudge was queued before: never a second copy
     if deliver:
@@ -212,6 +215,11 @@ def email_headers(membership_id: int, kind: str, unsubscribe: str = "") -> dict[
     }
 
 
+@functools.cache
+def _preferences_path() -> str:
+    return reverse("nudges:preferences")
+
+
 def email_context(membership: Membership, pref: Preference, **extra: Any) -> dict[str, Any]:
     return {
         "person": membership.user,
@@ -219,7 +227,7 @@ def email_context(membership: Membership, pref: Preference, **extra: Any) -> dic
         "pref": pref,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe_url(membership.pk),
-        "preferences_url": settings.SITE_URL + reverse("nudges:preferences"),
+        "preferences_url": settings.SITE_URL + _preferences_path(),
         **extra,
     }
 
@@ -243,10 +251,36 @@ def queue_email(
 ) -> Message | None:
     if Message.objects.filter(key=key).exists():
         return None
+    row = email_row(
+        membership,
+        pref,
+        kind=kind,
+        key=key,
+        now=now,
+        moment=moment,
+        template=template,
+        context=context,
+        respect_quiet=respect_quiet,
+    )
+    return _create(deliver, row)
+
+
+def email_row(
+    membership: Membership,
+    pref: Preference,
+    *,
+    kind: str,
+    key: str,
+    now: datetime,
+    moment: Moment | None = None,
+    template: str | None = None,
+    context: dict[str, Any] | None = None,
+    respect_quiet: bool = True,
+) -> Message:
+    """The outbox row of one e-mail, rendered, not yet saved."""
     ctx = email_context(membership, pref, **(context or {}))
     subject, text, html = render_email(template or kind, ctx, pref.lang)
-    return _create(
-        deliver,
+    return Message(
         org_id=membership.org_id,
         membership=membership,
         moment=moment,
@@ -264,14 +298,48 @@ def queue_email(
 
 
 def digest_is_due(pref: Preference, now: datetime) -> bool:
-    if pref.frequency == Frequency.OFF or not may_email(pref):
-        return False
-    if used_this_week(pref.membership_id, now) >= pref.max_per_week:
-        return False
-    gap = timedelta(days=MIN_GAP.get(pref.frequency, 6))
-    return not Message.objects.filter(
-        membership_id=pref.membership_id, kind=Kind.DIGEST, created_at__gt=now - gap
-    ).exists()
+    return bool(due_for_digest([pref], now))
+
+
+def due_for_digest(prefs: list[Preference], now: datetime) -> list[Preference]:
+    """Who gets a digest now: e-mail on, not `off`, under their weekly cap, and no digest
+    within the gap of their frequency. Two queries, however many people."""
+    open_ = [p for p in prefs if p.frequency != Frequency.OFF and may_email(p)]
+    ids = [p.membership_id for p in open_]
+    if not ids:
+        return []
+    used = dict(
+        Message.objects.filter(
+            membership_id__in=ids, kind__in=CAPPED_KINDS, created_at__gt=now - timedelta(days=7)
+        )
+        .exclude(status=Status.FAILED)
+        .values("membership_id")
+        .annotate(n=Count("id"))
+        .values_list("membership_id", "n")
+        .order_by()
+    )
+    last = dict(
+        Message.objects.filter(membership_id__in=ids, kind=Kind.DIGEST)
+        .values("membership_id")
+        .annotate(last=Max("created_at"))
+        .values_list("membership_id", "last")
+        .order_by()
+    )
+    return [
+        p
+        for p in open_
+        if used.get(p.membership_id, 0) < p.max_per_week
+        and (
+            last.get(p.membership_id) is None
+            or last[p.membership_id] <= now - timedelta(days=MIN_GAP.get(p.frequency, 6))
+        )
+    ]
+
+
+def digest_key(pref: Preference, now: datetime) -> str:
+    """One digest per person and period of their frequency (weekly when it is off)."""
+    frequency = pref.frequency if pref.frequency != Frequency.OFF else Frequency.WEEKLY
+    return f"digest:{pref.membership_id}:{period_key(frequency, timezone.localdate(now))}"
 
 
 def queue_digest(
@@ -282,8 +350,7 @@ def queue_digest(
     deliver: bool = True,
 ) -> Message | None:
     """The digest for this person's current period, once (the key holds the period)."""
-    frequency = pref.frequency if pref.frequency != Frequency.OFF else Frequency.WEEKLY
-    key = f"digest:{membership.pk}:{period_key(frequency, timezone.localdate(now))}"
+    key = digest_key(pref, now)
     if Message.objects.filter(key=key).exists():
         return None
     with translation.override(pref.lang):
@@ -318,28 +385,70 @@ def queue_test_digest(membership: Membership) -> Message | None:
     )
 
 
-def queue_digests(org: Organisation, *, force: bool = False, now: datetime | None = None) -> int:
+DIGEST_CHUNK = 500  # people per transaction: bounded memory, and sending starts early
+
+
+def queue_digests(
+    org: Organisation,
+    *,
+    force: bool = False,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Queue the digest for everyone in the organisation who is due (`force`: everyone who
-    receives e-mail nudges, regardless of their schedule and cap; still once per period)."""
+    receives e-mail nudges, regardless of their schedule and cap; still once per period).
+
+    People are taken in chunks; each chunk is read with a fixed number of queries, written
+    in one transaction and handed to delivery when it commits, so sending starts while the
+    next chunk renders. `progress(done, total)` is called after each chunk.
+    """
     now = now or timezone.now()
-    people = (
-        Membership.objects.filter(org=org, is_active=True)
-        .select_related("user__profile", "org", "team")
-        .order_by("pk")
-    )
+    people = Membership.objects.filter(org=org, is_active=True)
+    ids = list(people.order_by("pk").values_list("pk", flat=True))
     queued = 0
-    prefs = preferences_for(people)
-    for pref in prefs.values():
-        if force:
-            if pref.frequency == Frequency.OFF or not may_email(pref):
-                continue
-        elif not digest_is_due(pref, now):
-            continue
-        if queue_digest(pref.membership, pref, now=now, deliver=False):
-            queued += 1
-    if queued:
-        _enqueue_delivery(org.pk, queued)
+    for start in range(0, len(ids), DIGEST_CHUNK):
+        chunk = list(
+            people.filter(pk__in=ids[start : start + DIGEST_CHUNK])
+            .select_related("user__profile", "org", "team")
+            .order_by("pk")
+        )
+        queued += _queue_digest_chunk(org, chunk, force=force, now=now)
+        if progress:
+            progress(min(start + DIGEST_CHUNK, len(ids)), len(ids))
     return queued
+
+
+def _queue_digest_chunk(
+    org: Organisation, memberships: list[Membership], *, force: bool, now: datetime
+) -> int:
+    prefs = list(preferences_for(memberships).values())
+    if force:
+        due = [p for p in prefs if p.frequency != Frequency.OFF and may_email(p)]
+    else:
+        due = due_for_digest(prefs, now)
+    keys = {p.membership_id: digest_key(p, now) for p in due}
+    sent_before = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    due = [p for p in due if keys[p.membership_id] not in sent_before]
+    digests = selectors.digests_for([p.membership for p in due], now=now)
+    rows = [
+        email_row(
+            p.membership,
+            p,
+            kind=Kind.DIGEST,
+            key=keys[p.membership_id],
+            now=now,
+            context={"digest": digests[p.membership_id]},
+        )
+        for p in due
+        if not digests[p.membership_id].is_empty
+    ]
+    if not rows:
+        return 0
+    with transaction.atomic():
+        # A digest queued elsewhere meanwhile keeps its row: the key is unique.
+        Message.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        _enqueue_delivery(org.pk, len(rows))
+    return len(rows)
 
 
 def _audience(moment: Moment, prefs: dict[int, Preference]) -> list[Preference]:

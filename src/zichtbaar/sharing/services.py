@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from urllib.parse import quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
@@ -91,6 +92,38 @@ def get_or_create_link(moment: Moment, user: User) -> TrackedLink | None:
     except IntegrityError:  # the same person opened the moment twice at once
         return TrackedLink.objects.get(moment=moment, user=user)
     return link
+
+
+def link_codes_for(pairs: Iterable[tuple[Moment, int]]) -> dict[tuple[int, int], str]:
+    """The tracked-link codes of many (moment, user id) pairs, links made where missing,
+    keyed by (user id, moment id): the batch form of `get_or_create_link`, for digests."""
+    wanted = {(user_id, moment.pk): moment for moment, user_id in pairs if moment.link}
+    if not wanted:
+        return {}
+    users = {user_id for user_id, _m in wanted}
+    moments = {moment_id for _u, moment_id in wanted}
+
+    def existing() -> dict[tuple[int, int], str]:
+        rows = TrackedLink.objects.filter(user_id__in=users, moment_id__in=moments)
+        return {
+            (u, m): code
+            for u, m, code in rows.values_list("user_id", "moment_id", "code")
+            if (u, m) in wanted
+        }
+
+    found = existing()
+    missing = []
+    for (user_id, _moment_id), moment in wanted.items():
+        if (user_id, moment.pk) in found:
+            continue
+        link = TrackedLink(org_id=moment.org_id, moment=moment, user_id=user_id)
+        link.destination = with_utm(moment.link, campaign=campaign_for(moment), content=link.code)
+        missing.append(link)
+    if missing:
+        # A link made at the same moment elsewhere wins; the second read returns that one.
+        TrackedLink.objects.bulk_create(missing, batch_size=500, ignore_conflicts=True)
+        found = existing()
+    return found
 
 
 def refresh_destinations(moment: Moment) -> int:
