@@ -2,13 +2,18 @@
 
     .venv/bin/python bench/digest_db.py [--people 100000] [--workers 2]
 
-Where `bench/digest.py` measures rendering and sending alone, this runs what production runs:
-- **queueing:** `services.queue_digests(org, force=True)` in this process (the queueing job).
-  It reads preferences, moments, shares, impact and tracked links in chunks of 500 people,
-  renders each digest and writes the outbox rows, one transaction per chunk.
-- **delivery:** meanwhile `--workers` processes poll `services.deliver(org)`, as `db_worker`s
-  do. Each claims rows atomically and sends them over its own SMTP connection to an aiosmtpd
-  sink in a subprocess.
+Where `bench/digest.py` measures rendering and sending alone, this runs what production runs
+for `zichtbaar send_digests --org acme --force --background` with `--workers` db_workers:
+- **queueing:** one job per 500 people (`services.queue_digests_of`). Each reads preferences,
+  moments, shares, impact and tracked links with a fixed number of queries, renders the
+  digests and writes the outbox rows in one transaction.
+- **delivery:** `services.deliver(org)` claims rows atomically and sends them over the
+  worker's own SMTP connection to an aiosmtpd sink in a subprocess.
+- **order:** each worker takes delivery first whenever rows are due (the delivery job's higher
+  priority) and otherwise the next chunk.
+
+With `--foreground`, this process queues everything (`send_digests` without `--background`)
+while the workers only deliver.
 
 It prints the queueing time, the time until the last digest was accepted by the sink, and
 messages per second, next to a plain `smtplib` loop sending the same messages' bytes over one
@@ -26,6 +31,7 @@ import argparse
 import atexit
 import multiprocessing
 import os
+import queue
 import secrets
 import shutil
 import smtplib
@@ -45,6 +51,9 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--people", type=int, default=100_000)
 parser.add_argument("--workers", type=int, default=2, help="delivery processes (default 2)")
 parser.add_argument("--database-url", default="", help="default: a throwaway SQLite file")
+parser.add_argument(
+    "--foreground", action="store_true", help="queue in this process; workers only deliver"
+)
 args = parser.parse_args()
 
 tmp = Path(tempfile.mkdtemp(prefix="zichtbaar-bench-digest-"))
@@ -82,6 +91,8 @@ from zichtbaar.nudges import services  # noqa: E402
 from zichtbaar.nudges.channels import mime  # noqa: E402
 from zichtbaar.nudges.models import Message, Status  # noqa: E402
 from zichtbaar.orgs.models import Membership, Organisation, Profile, Team, User  # noqa: E402
+
+NOW = None  # set in main(): one period for every chunk
 
 
 def build(people: int) -> Organisation:
@@ -131,26 +142,42 @@ def build(people: int) -> Organisation:
     return org
 
 
-def deliverer(org_id: int, queueing_done, pipe) -> None:
-    """A delivery worker: what `db_worker` does with the delivery jobs, polling."""
+def worker(org_id: int, chunks, queueing_done, pipe) -> None:
+    """A db_worker: delivery when something is due, else the next chunk of digests."""
     reverse("nudges:preferences")  # a running worker has its URLs loaded
     sent = 0
     while True:
-        done = services.deliver(org_id, max_batches=5)
+        done = services.deliver(org_id, max_batches=1)
         sent += done.sent
-        if done.sent == 0:
-            if (
-                queueing_done.is_set()
-                and not Message.objects.filter(
-                    org_id=org_id, status__in=[Status.QUEUED, Status.SENDING]
-                ).exists()
-            ):
-                break
-            time.sleep(0.02)
+        if done.sent:
+            continue
+        try:
+            ids = chunks.get_nowait()
+        except queue.Empty:
+            ids = None
+        if ids is not None:
+            services.queue_digests_of(org_id_org(org_id), ids, force=True, now=NOW)
+            continue
+        if (
+            queueing_done.is_set()
+            and not Message.objects.filter(
+                org_id=org_id, status__in=[Status.QUEUED, Status.SENDING]
+            ).exists()
+        ):
+            break
+        time.sleep(0.02)
     pipe.send(sent)
 
 
+def org_id_org(org_id: int) -> Organisation:
+    return Organisation.objects.get(pk=org_id)
+
+
 def main() -> None:
+    global NOW
+    from django.utils import timezone
+
+    NOW = timezone.now()
     print(f"building {args.people:,} people ({settings.DATABASES['default']['ENGINE']}) ...")
     org = build(args.people)
     reverse("nudges:preferences")  # warm, as a long-running worker is
@@ -163,13 +190,21 @@ def main() -> None:
     assert sink.stdout is not None and sink.stdin is not None
     assert sink.stdout.readline().strip() == "ready"
 
+    chunks_list = services.digest_chunks(org)
     connections.close_all()  # every process opens its own
     fork = multiprocessing.get_context("fork")
     queueing_done = fork.Event()
+    chunks = fork.Queue()
+    if not args.foreground:
+        for ids in chunks_list:
+            chunks.put(ids)
+        queueing_done.set()
+    time.sleep(0.5)  # let the queue's feeder thread hand every chunk over
     workers = []
+    t0 = time.perf_counter()
     for _k in range(args.workers):
         mine, theirs = fork.Pipe(duplex=False)
-        proc = fork.Process(target=deliverer, args=(org.pk, queueing_done, theirs))
+        proc = fork.Process(target=worker, args=(org.pk, chunks, queueing_done, theirs))
         proc.start()
         workers.append((proc, mine))
 
@@ -179,14 +214,18 @@ def main() -> None:
         if done % step < services.DIGEST_CHUNK or done == total:
             print(f"  queued for {done:,} of {total:,} people ({time.perf_counter() - t0:.1f} s)")
 
-    t0 = time.perf_counter()
-    queued = services.queue_digests(org, force=True, progress=progress)
+    queued = 0
+    if args.foreground:
+        queued = services.queue_digests(org, force=True, now=NOW, progress=progress)
+        queueing_done.set()
     t_queued = time.perf_counter() - t0
-    queueing_done.set()
     delivered = sum(pipe.recv() for _proc, pipe in workers)
     for proc, _pipe in workers:
         proc.join()
     total = time.perf_counter() - t0
+    if not args.foreground:
+        queued = Message.objects.filter(org=org).count()
+        t_queued = float("nan")
 
     # The same messages, as bytes, for the plain loop (built outside the timing).
     rows = list(
@@ -217,7 +256,10 @@ def main() -> None:
     print(
         f"digests queued: {queued:,}  sent rows: {sent_rows:,}  sink received: {received - len(raw):,}"
     )
-    print(f"queueing (read, render, write): {t_queued:6.1f} s  ({queued / t_queued:6.0f} people/s)")
+    if args.foreground:
+        print(
+            f"queueing (read, render, write): {t_queued:6.1f} s  ({queued / t_queued:6.0f} people/s)"
+        )
     print(f"zichtbaar, queue to last sent:  {total:6.1f} s  ({ours_rate:6.0f} messages/s)")
     print(f"plain smtplib loop:             {plain:6.1f} s  ({plain_rate:6.0f} messages/s)")
     print(

@@ -132,3 +132,19 @@ def test_jobs_keep_the_organisation_scope(
     backend()  # the queued jobs: one per organisation
     assert Message.objects.get(org=other_org).status == Status.SENT
     assert len(smtp_inbox.messages) == 3
+
+
+def test_in_the_background_chunks_render_in_parallel_jobs_and_each_digest_arrives_once(
+    backend, monkeypatch, smtp_inbox, acme, alice, bob, carol, make_moment
+):
+    run_worker = backend
+    monkeypatch.setattr(services, "DIGEST_CHUNK", 1)  # a job per person
+    always_open(alice, bob, carol)
+    make_moment()
+    call_command("send_digests", "--org", "acme", "--force", "--background", stdout=None)
+    assert not Message.objects.exists()  # nothing rendered in the command itself
+    run_worker()  # the split job, three chunk jobs, their deliveries
+    call_command("send_digests", "--org", "acme", "--force", "--background", stdout=None)
+    run_worker()  # again: the same period, nothing new
+    assert sorted(_digests(smtp_inbox).items()) == [(p, 1) for p in PEOPLE]
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}

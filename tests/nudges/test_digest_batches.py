@@ -94,3 +94,20 @@ def test_chunks_queue_everyone_once(monkeypatch, acme, make_moment, now, force):
     assert services.queue_digests(acme, force=force, now=now) == 0  # once per period
     keys = list(Message.objects.filter(kind=Kind.DIGEST).values_list("key", flat=True))
     assert len(keys) == len(set(keys)) == 6
+
+
+def test_delivery_jobs_go_before_rendering_where_the_backend_has_priorities(db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from zichtbaar.nudges import tasks
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    tasks.enqueue(tasks.queue_digest_chunk, 1, [1, 2], False, "2026-01-07T10:00:00+01:00")
+    tasks.enqueue(tasks.deliver_outbox, 1)
+    order = DBTaskResult.objects.order_by("-priority", "enqueued_at")
+    assert [r.task_path.rsplit(".", 1)[1] for r in order] == [
+        "deliver_outbox",
+        "queue_digest_chunk",
+    ]

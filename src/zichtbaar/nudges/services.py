@@ -403,19 +403,37 @@ def queue_digests(
     next chunk renders. `progress(done, total)` is called after each chunk.
     """
     now = now or timezone.now()
-    people = Membership.objects.filter(org=org, is_active=True)
-    ids = list(people.order_by("pk").values_list("pk", flat=True))
-    queued = 0
-    for start in range(0, len(ids), DIGEST_CHUNK):
-        chunk = list(
-            people.filter(pk__in=ids[start : start + DIGEST_CHUNK])
-            .select_related("user__profile", "org", "team")
-            .order_by("pk")
-        )
-        queued += _queue_digest_chunk(org, chunk, force=force, now=now)
+    chunks = digest_chunks(org)
+    total = sum(len(c) for c in chunks)
+    queued = done = 0
+    for ids in chunks:
+        queued += queue_digests_of(org, ids, force=force, now=now)
+        done += len(ids)
         if progress:
-            progress(min(start + DIGEST_CHUNK, len(ids)), len(ids))
+            progress(done, total)
     return queued
+
+
+def digest_chunks(org: Organisation) -> list[list[int]]:
+    """The organisation's active people in chunks of DIGEST_CHUNK membership ids."""
+    ids = list(
+        Membership.objects.filter(org=org, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [ids[i : i + DIGEST_CHUNK] for i in range(0, len(ids), DIGEST_CHUNK)]
+
+
+def queue_digests_of(
+    org: Organisation, membership_ids: list[int], *, force: bool, now: datetime
+) -> int:
+    """One chunk: read with a fixed number of queries, written in one transaction."""
+    chunk = list(
+        Membership.objects.filter(org=org, is_active=True, pk__in=membership_ids)
+        .select_related("user__profile", "org", "team")
+        .order_by("pk")
+    )
+    return _queue_digest_chunk(org, chunk, force=force, now=now)
 
 
 def _queue_digest_chunk(

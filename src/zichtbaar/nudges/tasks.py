@@ -16,8 +16,17 @@ def queue_name() -> str:
     return getattr(settings, "NUDGES_TASK_QUEUE", "default")
 
 
+# Delivery before queueing: a worker that finishes a chunk of digests sends what is ready
+# before it renders the next chunk, so sending keeps pace with queueing (RQ has no priorities;
+# there the jobs run in order).
+PRIORITY = {"deliver_outbox": 10}
+
+
 def enqueue(job: Task, *args: Any) -> Any:
-    return job.using(queue_name=queue_name()).enqueue(*args)
+    options: dict[str, Any] = {"queue_name": queue_name()}
+    if job.get_backend().supports_priority:
+        options["priority"] = PRIORITY.get(job.name, 0)
+    return job.using(**options).enqueue(*args)
 
 
 @task()
@@ -29,7 +38,27 @@ def deliver_outbox(org_id: int) -> dict[str, int]:
 
 @task()
 def queue_digests(org_id: int, force: bool = False) -> int:
+    """Split the organisation into chunks of people, one job each, so that several workers
+    render digests at once; returns the number of chunk jobs."""
+    from django.utils import timezone
+
     from zichtbaar.orgs.models import Organisation
 
     org = Organisation.objects.get(pk=org_id)
-    return services.queue_digests(org, force=force)
+    now = timezone.now().isoformat()  # every chunk uses the same period
+    chunks = services.digest_chunks(org)
+    for ids in chunks:
+        enqueue(queue_digest_chunk, org_id, ids, force, now)
+    return len(chunks)
+
+
+@task()
+def queue_digest_chunk(org_id: int, membership_ids: list[int], force: bool, now: str) -> int:
+    from datetime import datetime
+
+    from zichtbaar.orgs.models import Organisation
+
+    org = Organisation.objects.get(pk=org_id)
+    return services.queue_digests_of(
+        org, membership_ids, force=force, now=datetime.fromisoformat(now)
+    )
