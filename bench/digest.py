@@ -99,7 +99,7 @@ def main() -> None:
     from zichtbaar.nudges import services
     from zichtbaar.nudges.channels.email import Mailer
     from zichtbaar.nudges.models import Preference
-    from zichtbaar.nudges.selectors import Digest, DigestItem
+    from zichtbaar.nudges.selectors import Digest, DigestItem, summary_of
     from zichtbaar.orgs.models import Membership, Organisation, Profile, Team, User
 
     org = Organisation(pk=1, slug="acme", name="Acme")
@@ -138,6 +138,8 @@ def main() -> None:
         membership = Membership(pk=i, user=user, org=org, team=team)
         return membership, Preference(membership=membership, frequency="weekly")
 
+    summaries = {m.pk: summary_of(m) for m in moments}
+
     def digest_of(membership: Membership) -> Digest:
         user = membership.user
         items = []
@@ -169,6 +171,7 @@ def main() -> None:
                     moment=m,
                     draft=suggest(ctx, count=1)[0].text,
                     url=f"{settings.SITE_URL}/moments/{m.pk}/",
+                    summary=summaries[m.pk],
                 )
             )
         return Digest(

@@ -142,35 +142,35 @@ def build(people: int) -> Organisation:
     return org
 
 
-def worker(org_id: int, chunks, queueing_done, pipe) -> None:
-    """A db_worker: delivery when something is due, else the next chunk of digests."""
+def worker(org_id: int, chunks, deliveries, queueing_done, pipe) -> None:
+    """A db_worker taking jobs by priority: a delivery job (one per committed chunk, sending
+    everything due) before the next chunk of digests."""
     reverse("nudges:preferences")  # a running worker has its URLs loaded
+    org = Organisation.objects.get(pk=org_id)
     sent = 0
     while True:
-        done = services.deliver(org_id, max_batches=1)
-        sent += done.sent
-        if done.sent:
+        try:
+            deliveries.get_nowait()
+        except queue.Empty:
+            pass
+        else:
+            sent += services.deliver(org_id).sent
             continue
         try:
             ids = chunks.get_nowait()
         except queue.Empty:
             ids = None
         if ids is not None:
-            services.queue_digests_of(org_id_org(org_id), ids, force=True, now=NOW)
+            if services.queue_digests_of(org, ids, force=True, now=NOW):
+                deliveries.put(True)  # what _enqueue_delivery does on commit
             continue
-        if (
-            queueing_done.is_set()
-            and not Message.objects.filter(
-                org_id=org_id, status__in=[Status.QUEUED, Status.SENDING]
-            ).exists()
-        ):
+        sent += services.deliver(org_id).sent  # the jobs runperiodic adds for what waits
+        if queueing_done.is_set() and not Message.objects.filter(
+            org_id=org_id, status__in=[Status.QUEUED, Status.SENDING]
+        ).exists():
             break
         time.sleep(0.02)
     pipe.send(sent)
-
-
-def org_id_org(org_id: int) -> Organisation:
-    return Organisation.objects.get(pk=org_id)
 
 
 def main() -> None:
@@ -195,6 +195,7 @@ def main() -> None:
     fork = multiprocessing.get_context("fork")
     queueing_done = fork.Event()
     chunks = fork.Queue()
+    deliveries = fork.Queue()
     if not args.foreground:
         for ids in chunks_list:
             chunks.put(ids)
@@ -204,7 +205,7 @@ def main() -> None:
     t0 = time.perf_counter()
     for _k in range(args.workers):
         mine, theirs = fork.Pipe(duplex=False)
-        proc = fork.Process(target=worker, args=(org.pk, chunks, queueing_done, theirs))
+        proc = fork.Process(target=worker, args=(org.pk, chunks, deliveries, queueing_done, theirs))
         proc.start()
         workers.append((proc, mine))
 

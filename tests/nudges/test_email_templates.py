@@ -91,3 +91,13 @@ def test_the_impact_line_counts_posts_and_clicks_each_in_its_own_plural():
         assert impact_line(2, 0, 0) == (
             "So far you shared 2 posts; your links were clicked 0 times."
         )
+
+
+def test_the_digest_shows_at_most_forty_words_of_what_happened(make_moment, carol):
+    long = " ".join(f"word{i}" for i in range(60))
+    make_moment(what_happened=long)
+    digest = selectors.digest_for(Membership.objects.get(user=carol))
+    _s, text, html = _render("digest", carol, digest=digest)
+    for body in (text, html):
+        assert "word39…" in body
+        assert "word45" not in body.split("A draft")[0]  # the summary above the draft is short

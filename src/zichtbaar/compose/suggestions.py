@@ -306,25 +306,54 @@ def _strip_type_prefix(title: str) -> str:
 
 
 def _values(ctx: DraftContext, language: str) -> dict[str, str]:
-    story = _story(ctx.what_happened)
-    title = _inline(_strip_type_prefix(_normalise(ctx.title).strip()), _INLINE_LIMITS["title"])
-    role = _inline(ctx.job_title, _INLINE_LIMITS["role"])
-    client = _inline(ctx.client_name, _INLINE_LIMITS["client"]) if ctx.client_may_be_named else ""
-    where = _inline(ctx.facts_where, _INLINE_LIMITS["where"])
+    # The moment's part and the person's part are each the same for many drafts (a digest
+    # writes one per person and moment), so both are remembered.
+    return {
+        **_moment_values(
+            ctx.what_happened,
+            ctx.title,
+            ctx.client_name if ctx.client_may_be_named else "",
+            ctx.facts_who,
+            ctx.facts_what,
+            ctx.facts_where,
+            language,
+        ),
+        **_person_values(
+            ctx.job_title, ctx.team_name, ctx.org_name, ctx.person_first_name, language
+        ),
+    }
+
+
+@functools.lru_cache(maxsize=1024)
+def _moment_values(
+    what_happened: str, title: str, client: str, who: str, what: str, where: str, language: str
+) -> dict[str, str]:
+    story = _story(what_happened)
+    title = _inline(_strip_type_prefix(_normalise(title).strip()), _INLINE_LIMITS["title"])
+    where = _inline(where, _INLINE_LIMITS["where"])
     return {
         "title": title,
         "story": story,
         "summary": _summary(story, title),
-        "who": _inline(ctx.facts_who, _INLINE_LIMITS["who"]),
-        "what": _inline(ctx.facts_what, _INLINE_LIMITS["what"]),
+        "who": _inline(who, _INLINE_LIMITS["who"]),
+        "what": _inline(what, _INLINE_LIMITS["what"]),
         "where": where,
         "at_where": _at_where(where, language),
-        "client": client,
+        "client": _inline(client, _INLINE_LIMITS["client"]),
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _person_values(
+    job_title: str, team: str, org: str, first_name: str, language: str
+) -> dict[str, str]:
+    role = _inline(job_title, _INLINE_LIMITS["role"])
+    return {
         "role": role,
         "role_a": _with_article(role),
-        "team": _team(_inline(ctx.team_name, _INLINE_LIMITS["team"]), language),
-        "org": _inline(ctx.org_name, _INLINE_LIMITS["org"]),
-        "first_name": _inline(ctx.person_first_name, 60),
+        "team": _team(_inline(team, _INLINE_LIMITS["team"]), language),
+        "org": _inline(org, _INLINE_LIMITS["org"]),
+        "first_name": _inline(first_name, 60),
     }
 
 

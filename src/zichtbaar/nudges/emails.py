@@ -14,7 +14,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
@@ -26,7 +25,6 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = StrictUndefined
     env = Environment(**options)  # noqa: S701 (autoescape is set just above, by file type)
     env.globals["_"] = gettext  # `render` passes the faster catalogue of the person's language
-    env.filters["truncatewords"] = lambda text, n: Truncator(text).words(n)
     env.filters["datetime"] = lambda value: formats.date_format(
         timezone.localtime(value), "DATETIME_FORMAT"
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from zichtbaar.compose import selectors as compose_selectors
 from zichtbaar.moments.models import Moment, MomentStatus
@@ -27,6 +28,11 @@ class DigestItem:
     moment: Moment
     draft: str
     url: str  # the moment's compose page
+    summary: str = ""  # what happened, at most 40 words
+
+
+def summary_of(moment: Moment) -> str:
+    return Truncator(moment.what_happened).words(40)
 
 
 @dataclass
@@ -144,6 +150,7 @@ def digests_for(
         }
     shares, clicks = impacts_of(org_id, user_ids)
     urls = {mo.pk: compose_url(mo) for mo in moments}
+    summaries = {mo.pk: summary_of(mo) for mo in moments}
     digests = {}
     for membership in memberships:
         profile = membership.user.profile
@@ -159,7 +166,10 @@ def digests_for(
             drafts = compose_selectors.drafts_for(moment, membership, link_url, count=1)
             digest.items.append(
                 DigestItem(
-                    moment=moment, draft=drafts[0].text if drafts else "", url=urls[moment.pk]
+                    moment=moment,
+                    draft=drafts[0].text if drafts else "",
+                    url=urls[moment.pk],
+                    summary=summaries[moment.pk],
                 )
             )
         digests[membership.pk] = digest

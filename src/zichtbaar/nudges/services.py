@@ -95,9 +95,15 @@ def membership_from_token(token: str) -> Membership | None:
 
 
 def unsubscribe_url(membership_id: int) -> str:
-    return settings.SITE_URL + reverse(
-        "nudges:unsubscribe", args=[unsubscribe_token(membership_id)]
+    return settings.SITE_URL + _unsubscribe_path().replace(
+        "TOKEN", unsubscribe_token(membership_id)
     )
+
+
+@functools.cache
+def _unsubscribe_path() -> str:
+    # Reversed once: a signed token has only URL-safe characters (base64url and ':').
+    return reverse("nudges:unsubscribe", args=["TOKEN"])
 
 
 def unsubscribe(membership: Membership) -> None:
@@ -465,7 +471,9 @@ def _queue_digest_chunk(
     with transaction.atomic():
         # A digest queued elsewhere meanwhile keeps its row: the key is unique.
         Message.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-        _enqueue_delivery(org.pk, len(rows))
+        # One delivery job per chunk (it sends everything due): while one worker sends, the
+        # others go on rendering the next chunks.
+        _enqueue_delivery(org.pk)
     return len(rows)
 
 
