@@ -165,9 +165,12 @@ def worker(org_id: int, chunks, deliveries, queueing_done, pipe) -> None:
                 deliveries.put(True)  # what _enqueue_delivery does on commit
             continue
         sent += services.deliver(org_id).sent  # the jobs runperiodic adds for what waits
-        if queueing_done.is_set() and not Message.objects.filter(
-            org_id=org_id, status__in=[Status.QUEUED, Status.SENDING]
-        ).exists():
+        if (
+            queueing_done.is_set()
+            and not Message.objects.filter(
+                org_id=org_id, status__in=[Status.QUEUED, Status.SENDING]
+            ).exists()
+        ):
             break
         time.sleep(0.02)
     pipe.send(sent)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -652,7 +652,16 @@ def _mine(message: Message) -> Any:
 
 
 def mark_sent(message: Message) -> None:
-    _mine(message).update(status=Status.SENT, sent_at=timezone.now(), last_error="", claimed_by="")
+    """The same conditional UPDATE as `_mine(message).update(...)`, in plain SQL: it runs once
+    per message sent, and building the query through the ORM cost more than running it."""
+    table = connection.ops.quote_name(Message._meta.db_table)
+    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '', claimed_by = '' "  # noqa: S608 (the table name is ours)
+            "WHERE id = %s AND claimed_by = %s AND status = %s",
+            [Status.SENT.value, sent_at, message.pk, message.claimed_by, Status.SENDING.value],
+        )
 
 
 def mark_failed(message: Message, error: Permanent | Retry, now: datetime | None = None) -> None:
