@@ -123,3 +123,37 @@ def test_an_import_of_another_survey_or_organisation_cannot_be_undone(
     assert Response.objects.count() == 4
     with pytest.raises(services.NotAnImport):
         services.undo_import(survey, other_batch.pk)
+
+
+def _closed_with(survey, n):
+    for _i in range(n):
+        _by_link(survey)
+    services.set_status(survey, Survey.Status.CLOSED)
+
+
+def test_once_the_report_can_be_read_a_change_of_fewer_than_five_is_refused(survey):
+    """Two versions of a report that differ by a few people would reveal their answers."""
+    small = _import(survey, [1, 2])  # while open: fine, nobody has read a report
+    assert small == 2
+    _closed_with(survey, 5)
+    with pytest.raises(MappingError) as refused:
+        _import(survey, [5, 5, 5, 5])
+    assert "fewer than 5 responses" in refused.value.problems[0]
+    assert Response.objects.filter(survey=survey).count() == 7  # nothing stored
+    assert _import(survey, [5, 5, 5, 5, 5]) == 5  # five at once is a group of its own
+    batch = ImportBatch.objects.order_by("pk").first()
+    assert batch is not None and batch.responses.count() == 2
+    with pytest.raises(services.SmallChange):
+        services.undo_import(survey, batch.pk)
+    assert batch.responses.count() == 2
+
+
+def test_the_refused_undo_explains_itself_on_the_survey_screen(login, alice, survey):
+    _import(survey, [1, 2])
+    _closed_with(survey, 5)
+    batch = ImportBatch.objects.get()
+    client = login(alice)
+    url = reverse("surveys:import_undo", args=[survey.pk])
+    page = client.post(url, {"batch": batch.pk}, follow=True).content.decode()
+    assert "work out what those people answered" in page
+    assert Response.objects.filter(survey=survey, import_batch=batch).count() == 2

@@ -144,13 +144,43 @@ class NotAnImport(LookupError):
     """No such import batch in this survey."""
 
 
+class SmallChange(Exception):
+    """A change of fewer than 5 responses to a report people may already have read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def small_change_refused(survey: Survey, change: int) -> str | None:
+    """Why adding or removing `change` responses is refused, or None.
+
+    Once a survey is closed with at least 5 responses its report can be read. A later import
+    or undo of fewer than 5 responses would let a reader compare the two versions of the
+    report and learn what those few people answered.
+    """
+    if not 0 < change < anonymity.MIN_CELL or survey.status != Survey.Status.CLOSED:
+        return None
+    if completed_count(survey) < anonymity.MIN_CELL:
+        return None
+    return _(
+        "The report of this closed survey can already be read. Changing it by fewer than "
+        "%(min)s responses would let anyone who compares the two versions work out what "
+        "those people answered. Import at least %(min)s responses at once."
+    ) % {"min": anonymity.MIN_CELL}
+
+
 @transaction.atomic
 def undo_import(survey: Survey, batch_id: int) -> int:
     """Remove one import batch and every response it brought, all or nothing; the number of
-    responses removed. Responses collected by link are never touched."""
+    responses removed. Responses collected by link are never touched. An import of fewer than
+    5 responses stays once the report can be read (SmallChange)."""
     batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, survey=survey).first()
     if batch is None:
         raise NotAnImport(batch_id)
+    size = batch.responses.filter(source=Response.Source.IMPORT).count()
+    if refusal := small_change_refused(survey, size):
+        raise SmallChange(refusal)
     removed, _by_model = Response.objects.filter(
         survey=survey, import_batch=batch, source=Response.Source.IMPORT
     ).delete()

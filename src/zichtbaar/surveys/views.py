@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zichtbaar.orgs.decorators import comms_required, member_required
@@ -366,7 +367,13 @@ def survey_import_map(request: TenantRequest, survey_id: int) -> HttpResponse:
             else:
                 del request.session[_import_key(survey)]
                 messages.success(
-                    request, _("%(count)s responses were imported.") % {"count": count}
+                    request,
+                    ngettext(
+                        "%(count)s response was imported.",
+                        "%(count)s responses were imported.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect("surveys:detail", survey_id=survey.pk)
     else:
@@ -403,8 +410,17 @@ def survey_import_undo(request: TenantRequest, survey_id: int) -> HttpResponse:
             removed = services.undo_import(survey, batch.pk)
         except services.NotAnImport:
             return render(request, "404.html", status=404)
+        except services.SmallChange as refused:
+            messages.error(request, refused.message)
+            return redirect("surveys:detail", survey_id=survey.pk)
         messages.success(
-            request, _("The import was undone: %(count)s responses removed.") % {"count": removed}
+            request,
+            ngettext(
+                "The import was undone: %(count)s response removed.",
+                "The import was undone: %(count)s responses removed.",
+                removed,
+            )
+            % {"count": removed},
         )
         return redirect("surveys:detail", survey_id=survey.pk)
     context = {"survey": survey, "title": survey.title(lang), "batch": batch}
