@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zichtbaar.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")  # the analysis signs nothing
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import django
