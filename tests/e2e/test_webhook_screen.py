@@ -53,8 +53,9 @@ def test_comms_add_a_slack_webhook_and_send_a_test(
     screenshot(page, "sent")
 
     assert len(hook.requests) == 1
-    assert hook.requests[0]["json"]["text"].startswith("Test message from Zichtbaar")
     webhook = Webhook.objects.get()
+    assert webhook.language == "nl"  # the organisation's language, as the form preselects
+    assert hook.requests[0]["json"]["text"].startswith("Testbericht van Zichtbaar")
     assert webhook.name == "#nieuws" and webhook.url == hook.url
     assert Message.objects.get(kind=Kind.CHAT_TEST).status == Status.SENT
 

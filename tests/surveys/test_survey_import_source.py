@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from zichtbaar.surveys import importing, services
 from zichtbaar.surveys.mapping import MappingError
@@ -136,7 +137,7 @@ def test_once_the_report_can_be_read_a_change_of_fewer_than_five_is_refused(surv
     small = _import(survey, [1, 2])  # while open: fine, nobody has read a report
     assert small == 2
     _closed_with(survey, 5)
-    with pytest.raises(MappingError) as refused:
+    with translation.override("en"), pytest.raises(MappingError) as refused:
         _import(survey, [5, 5, 5, 5])
     assert "fewer than 5 responses" in refused.value.problems[0]
     assert Response.objects.filter(survey=survey).count() == 7  # nothing stored
