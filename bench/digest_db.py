@@ -161,7 +161,7 @@ def worker(org_id: int, chunks, deliveries, queueing_done, pipe) -> None:
         except queue.Empty:
             ids = None
         if ids is not None:
-            if services.queue_digests_of(org, ids, force=True, now=NOW):
+            if services.queue_digests_of(org, ids, force=True, period=NOW):
                 deliveries.put(True)  # what _enqueue_delivery does on commit
             continue
         sent += services.deliver(org_id).sent  # the jobs runperiodic adds for what waits

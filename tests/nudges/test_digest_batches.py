@@ -111,3 +111,19 @@ def test_delivery_jobs_go_before_rendering_where_the_backend_has_priorities(db, 
         "deliver_outbox",
         "queue_digest_chunk",
     ]
+
+
+def test_a_chunk_job_that_runs_late_keeps_the_period_but_judges_quiet_hours_when_it_runs(
+    acme, bob, make_moment, now
+):
+    make_moment()
+    membership = Membership.objects.get(user=bob)
+    evening = now.replace(hour=22)  # inside the default quiet hours
+    queued = services.queue_digests_of(
+        acme, [membership.pk], force=True, now=evening, period=now - dt.timedelta(days=7)
+    )
+    assert queued == 1
+    row = Message.objects.get(membership=membership, kind=Kind.DIGEST)
+    pref = services.preference_for(membership)
+    assert row.key == services.digest_key(pref, now - dt.timedelta(days=7))  # the run's week
+    assert row.next_try_at == services.next_allowed(pref, evening) > evening  # not at night

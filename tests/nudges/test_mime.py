@@ -86,3 +86,19 @@ def test_without_smtp_the_development_backends_get_the_same_message(settings):
     assert sent.body == TEXT
     assert sent.alternatives[0][0] == HTML
     assert sent.extra_headers["List-Unsubscribe"] == "<https://z.test/u/abc/>"
+
+
+def test_one_long_line_without_newlines_still_has_only_crlf():
+    raw = mime.build(from_email="a@b.test", to="c@d.test", subject="S", text="x" * 300)
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert parsed(raw).get_content() == "x" * 300
+
+
+@pytest.mark.parametrize("to", ["a@b@c.nl", ""])
+def test_an_address_that_cannot_be_encoded_fails_that_message_for_good(settings, to):
+    from zichtbaar.nudges.channels import Permanent
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with Mailer() as mailer, pytest.raises(Permanent, match="could not be built"):
+        mailer.send(to=to, subject="S", text="t")
+    assert mail.outbox == []

@@ -132,29 +132,40 @@ def _closed_with(survey, n):
     services.set_status(survey, Survey.Status.CLOSED)
 
 
-def test_once_the_report_can_be_read_a_change_of_fewer_than_five_is_refused(survey):
+def test_once_the_report_can_be_read_its_responses_no_longer_change(survey):
     """Two versions of a report that differ by a few people would reveal their answers."""
-    small = _import(survey, [1, 2])  # while open: fine, nobody has read a report
-    assert small == 2
-    _closed_with(survey, 5)
+    assert _import(survey, [1, 2]) == 2  # while open: fine, nobody has read a report
+    services.set_status(survey, Survey.Status.CLOSED)
+    assert _import(survey, [3, 4]) == 2  # closed with 4: no report yet
+    _closed_with(survey, 1)  # now 5: the report can be read
     with translation.override("en"), pytest.raises(MappingError) as refused:
-        _import(survey, [5, 5, 5, 5])
-    assert "fewer than 5 responses" in refused.value.problems[0]
-    assert Response.objects.filter(survey=survey).count() == 7  # nothing stored
-    assert _import(survey, [5, 5, 5, 5, 5]) == 5  # five at once is a group of its own
+        _import(survey, [5, 5, 5, 5, 5, 5, 5])  # however many
+    assert "its responses no longer change" in refused.value.problems[0]
+    assert Response.objects.filter(survey=survey).count() == 5  # nothing stored
     batch = ImportBatch.objects.order_by("pk").first()
-    assert batch is not None and batch.responses.count() == 2
+    assert batch is not None
     with pytest.raises(services.SmallChange):
         services.undo_import(survey, batch.pk)
-    assert batch.responses.count() == 2
+    with pytest.raises(services.SmallChange):  # and no reopening to slip a few in
+        services.set_status(survey, Survey.Status.OPEN)
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.CLOSED and batch.responses.count() == 2
 
 
-def test_the_refused_undo_explains_itself_on_the_survey_screen(login, alice, survey):
+def test_the_refusals_explain_themselves_on_the_survey_screen(login, alice, survey):
     _import(survey, [1, 2])
     _closed_with(survey, 5)
     batch = ImportBatch.objects.get()
     client = login(alice)
+    page = client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
+    assert "Closed for good" in page
+    assert "Undo this import" not in page and "Reopen the survey" not in page
     url = reverse("surveys:import_undo", args=[survey.pk])
     page = client.post(url, {"batch": batch.pk}, follow=True).content.decode()
-    assert "work out what those people answered" in page
+    assert "its responses no longer change" in page
     assert Response.objects.filter(survey=survey, import_batch=batch).count() == 2
+    status = reverse("surveys:status", args=[survey.pk])
+    page = client.post(status, {"to": "open"}, follow=True).content.decode()
+    assert "its responses no longer change" in page
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.CLOSED

@@ -413,7 +413,7 @@ def queue_digests(
     total = sum(len(c) for c in chunks)
     queued = done = 0
     for ids in chunks:
-        queued += queue_digests_of(org, ids, force=force, now=now)
+        queued += queue_digests_of(org, ids, force=force, now=now, period=now)
         done += len(ids)
         if progress:
             progress(done, total)
@@ -431,26 +431,41 @@ def digest_chunks(org: Organisation) -> list[list[int]]:
 
 
 def queue_digests_of(
-    org: Organisation, membership_ids: list[int], *, force: bool, now: datetime
+    org: Organisation,
+    membership_ids: list[int],
+    *,
+    force: bool,
+    now: datetime | None = None,
+    period: datetime | None = None,
 ) -> int:
-    """One chunk: read with a fixed number of queries, written in one transaction."""
+    """One chunk: read with a fixed number of queries, written in one transaction.
+
+    `period`: the moment that decides which digest period this is (the same for every chunk
+    of one run, even when a chunk job runs late); quiet hours and expiry use `now`.
+    """
+    now = now or timezone.now()
     chunk = list(
         Membership.objects.filter(org=org, is_active=True, pk__in=membership_ids)
         .select_related("user__profile", "org", "team")
         .order_by("pk")
     )
-    return _queue_digest_chunk(org, chunk, force=force, now=now)
+    return _queue_digest_chunk(org, chunk, force=force, now=now, period=period or now)
 
 
 def _queue_digest_chunk(
-    org: Organisation, memberships: list[Membership], *, force: bool, now: datetime
+    org: Organisation,
+    memberships: list[Membership],
+    *,
+    force: bool,
+    now: datetime,
+    period: datetime | None = None,
 ) -> int:
     prefs = list(preferences_for(memberships).values())
     if force:
         due = [p for p in prefs if p.frequency != Frequency.OFF and may_email(p)]
     else:
         due = due_for_digest(prefs, now)
-    keys = {p.membership_id: digest_key(p, now) for p in due}
+    keys = {p.membership_id: digest_key(p, period or now) for p in due}
     sent_before = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     due = [p for p in due if keys[p.membership_id] not in sent_before]
     digests = selectors.digests_for([p.membership for p in due], now=now)
@@ -474,7 +489,8 @@ def _queue_digest_chunk(
         # One delivery job per chunk (it sends everything due): while one worker sends, the
         # others go on rendering the next chunks.
         _enqueue_delivery(org.pk)
-    return len(rows)
+    # Rows queued elsewhere meanwhile were skipped (same key): count only ours.
+    return Message.objects.filter(key__in=[r.key for r in rows], created_at=now).count()
 
 
 def _audience(moment: Moment, prefs: dict[int, Preference]) -> list[Preference]:

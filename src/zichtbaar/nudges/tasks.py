@@ -45,7 +45,7 @@ def queue_digests(org_id: int, force: bool = False) -> int:
     from zichtbaar.orgs.models import Organisation
 
     org = Organisation.objects.get(pk=org_id)
-    now = timezone.now().isoformat()  # every chunk uses the same period
+    now = timezone.now().isoformat()  # every chunk uses the same digest period
     chunks = services.digest_chunks(org)
     for ids in chunks:
         enqueue(queue_digest_chunk, org_id, ids, force, now)
@@ -53,12 +53,13 @@ def queue_digests(org_id: int, force: bool = False) -> int:
 
 
 @task()
-def queue_digest_chunk(org_id: int, membership_ids: list[int], force: bool, now: str) -> int:
+def queue_digest_chunk(org_id: int, membership_ids: list[int], force: bool, period: str) -> int:
     from datetime import datetime
 
     from zichtbaar.orgs.models import Organisation
 
     org = Organisation.objects.get(pk=org_id)
+    # The period is the run's; quiet hours and expiry are judged now, when the chunk runs.
     return services.queue_digests_of(
-        org, membership_ids, force=force, now=datetime.fromisoformat(now)
+        org, membership_ids, force=force, period=datetime.fromisoformat(period)
     )

@@ -26,7 +26,7 @@ from zichtbaar.surveys.mapping import (
     split_choices,
 )
 from zichtbaar.surveys.models import ImportBatch, Response, Survey
-from zichtbaar.surveys.services import items_of, small_change_refused
+from zichtbaar.surveys.services import change_refused, items_of
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -269,7 +269,7 @@ def import_responses(
     """Store every row as a completed, imported response of one new import batch (which
     services.undo_import removes again); nothing at all if one row is wrong."""
     rows = convert(survey, frame, columns, choices)
-    if refusal := small_change_refused(survey, len(rows)):
+    if refusal := change_refused(survey):
         raise MappingError([refusal])
     pages = len(survey.blocks)
     batch = ImportBatch.objects.create(survey=survey)

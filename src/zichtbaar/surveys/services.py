@@ -107,6 +107,9 @@ def create_survey(
 
 
 def set_status(survey: Survey, status: str) -> None:
+    """Raises SmallChange when reopening a survey whose report can be read."""
+    if status == Survey.Status.OPEN and (refusal := change_refused(survey)):
+        raise SmallChange(refusal)
     survey.status = status
     if status == Survey.Status.OPEN and survey.closes_at and survey.closes_at <= timezone.now():
         survey.closes_at = None  # reopening after the closing date: no date until one is set
@@ -145,41 +148,43 @@ class NotAnImport(LookupError):
 
 
 class SmallChange(Exception):
-    """A change of fewer than 5 responses to a report people may already have read."""
+    """A change to the responses of a survey whose report people may already have read."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-def small_change_refused(survey: Survey, change: int) -> str | None:
-    """Why adding or removing `change` responses is refused, or None.
+def report_released(survey: Survey) -> bool:
+    """Closed with at least 5 responses: anyone with access can read the report."""
+    return survey.status == Survey.Status.CLOSED and completed_count(survey) >= anonymity.MIN_CELL
 
-    Once a survey is closed with at least 5 responses its report can be read. A later import
-    or undo of fewer than 5 responses would let a reader compare the two versions of the
-    report and learn what those few people answered.
+
+def change_refused(survey: Survey) -> str | None:
+    """Why the responses of this survey may no longer change, or None.
+
+    Once its report can be read, a survey is final: no import, no undo and no reopening. Two
+    versions of a report that differ by a few people, in the whole sample or in one team or
+    tenure group, would reveal what those people answered.
     """
-    if not 0 < change < anonymity.MIN_CELL or survey.status != Survey.Status.CLOSED:
-        return None
-    if completed_count(survey) < anonymity.MIN_CELL:
+    if not report_released(survey):
         return None
     return _(
-        "The report of this closed survey can already be read. Changing it by fewer than "
-        "%(min)s responses would let anyone who compares the two versions work out what "
-        "those people answered. Import at least %(min)s responses at once."
-    ) % {"min": anonymity.MIN_CELL}
+        "The report of this survey can already be read, so its responses no longer change: "
+        "comparing two versions of the report would reveal the answers of the people added "
+        "or removed. Start a new survey to collect more."
+    )
 
 
 @transaction.atomic
 def undo_import(survey: Survey, batch_id: int) -> int:
     """Remove one import batch and every response it brought, all or nothing; the number of
-    responses removed. Responses collected by link are never touched. An import of fewer than
-    5 responses stays once the report can be read (SmallChange)."""
+    responses removed. Responses collected by link are never touched. Refused once the report
+    can be read (SmallChange)."""
     batch = ImportBatch.objects.select_for_update().filter(pk=batch_id, survey=survey).first()
     if batch is None:
         raise NotAnImport(batch_id)
-    size = batch.responses.filter(source=Response.Source.IMPORT).count()
-    if refusal := small_change_refused(survey, size):
+    if refusal := change_refused(survey):
         raise SmallChange(refusal)
     removed, _by_model = Response.objects.filter(
         survey=survey, import_batch=batch, source=Response.Source.IMPORT

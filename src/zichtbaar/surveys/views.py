@@ -228,7 +228,11 @@ def survey_status(request: TenantRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_of(request.org, survey_id)
     to = request.POST.get("to")
     if to in (Survey.Status.OPEN, Survey.Status.CLOSED):
-        services.set_status(survey, to)
+        try:
+            services.set_status(survey, to)
+        except services.SmallChange as refused:
+            messages.error(request, refused.message)
+            return redirect("surveys:detail", survey_id=survey.pk)
         messages.success(
             request,
             _("The survey is open.") if to == Survey.Status.OPEN else _("The survey is closed."),

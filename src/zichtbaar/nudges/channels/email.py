@@ -86,18 +86,24 @@ class Mailer:
         headers: dict[str, str] | None = None,
     ) -> bytes:
         """Send one message; returns its bytes as they went out."""
-        raw = mime.build(
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=to,
-            subject=subject,
-            text=text,
-            html=html,
-            headers=headers,
-            localtime=settings.EMAIL_USE_LOCALTIME,
-        )
+        try:
+            # Inside the try: an address Django can't encode is a permanent failure of this
+            # message (classify), never an exception that leaves the row claimed.
+            raw = mime.build(
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=to,
+                subject=subject,
+                text=text,
+                html=html,
+                headers=headers,
+                localtime=settings.EMAIL_USE_LOCALTIME,
+            )
+        except Exception as exc:
+            raise Permanent(f"The message could not be built: {exc}") from exc
         connection = self._open()
         try:
-            if isinstance(connection, SMTPBackend):
+            # Django's own SMTP backend only: a subclass (DKIM signing, say) gets EmailMessages.
+            if type(connection) is SMTPBackend:
                 # Straight to smtplib: the message is built already (see channels/mime.py).
                 if connection.connection is None:
                     raise smtplib.SMTPServerDisconnected("not connected")

@@ -56,9 +56,14 @@ def header_value(name: str, value: str) -> str:
     return Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
 
 
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+
+
 def _body(text: str) -> bytes:
     crlf = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
-    return binascii.b2a_qp(crlf.encode(), istext=True)
+    # b2a_qp writes soft line breaks as "=\n" when the text itself has no CRLF (one long line);
+    # SMTP wants CRLF everywhere.
+    return _BARE_LF.sub(b"\r\n", binascii.b2a_qp(crlf.encode(), istext=True))
 
 
 def build(
