@@ -148,3 +148,17 @@ def test_in_the_background_chunks_render_in_parallel_jobs_and_each_digest_arrive
     run_worker()  # again: the same period, nothing new
     assert sorted(_digests(smtp_inbox).items()) == [(p, 1) for p in PEOPLE]
     assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_row_whose_workers_keep_dying_fails_for_good(db, acme, alice, bob, make_moment):
+    always_open(alice, bob)
+    make_moment()
+    assert services.queue_digests(acme, force=True) == 2
+    for _round in range(services.MAX_ATTEMPTS):
+        assert len(services.claim(acme.pk)) == 2  # a worker claims them, then dies sending
+        _time_passes(hours=1)
+        services.reclaim_stale()
+    rows = Message.objects.filter(kind=Kind.DIGEST)
+    assert {r.status for r in rows} == {Status.FAILED}
+    assert all("Gave up after" in r.last_error for r in rows)
+    assert services.claim(acme.pk) == []

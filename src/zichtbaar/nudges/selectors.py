@@ -97,8 +97,8 @@ def digests_for(
     """The digests of many people of one organisation in a fixed number of queries.
 
     The moments are those `moments.selectors.moments_for` gives each person (published,
-    shareable, for everyone or their team; their team's first, then the newest), without the
-    ones they shared. Memberships need `user__profile`, `org` and `team` loaded.
+    not expired, for everyone or their team; their team's first, then the newest), without the
+    ones they shared and without those still under embargo. Memberships need `user__profile`, `org` and `team` loaded.
     """
     if not memberships:
         return {}
@@ -109,6 +109,9 @@ def digests_for(
     moments = list(
         Moment.objects.filter(org_id=org_id, status=MomentStatus.PUBLISHED)
         .filter(Q(shareable_until__isnull=True) | Q(shareable_until__gte=now))
+        # Unlike the app's list, no moment under embargo: an e-mail with a ready draft
+        # invites sharing at once.
+        .filter(Q(shareable_from__isnull=True) | Q(shareable_from__lte=now))
         .select_related("type")
         .order_by("-happened_on", "-id")
     )

@@ -629,9 +629,17 @@ def queue_announcements(org: Organisation, *, now: datetime | None = None) -> in
 
 
 def reclaim_stale(now: datetime | None = None, lease: timedelta = LEASE) -> int:
-    """Put rows of a worker that died while sending back in the queue."""
+    """Put rows of a worker that died while sending back in the queue; a row whose workers
+    died MAX_ATTEMPTS times fails for good (it may be what kills them)."""
     now = now or timezone.now()
-    return Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease).update(
+    stale = Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        claimed_by="",
+        last_error=_("Gave up after %(n)s attempts: the worker stopped while sending")
+        % {"n": MAX_ATTEMPTS},
+    )
+    return stale.update(
         status=Status.QUEUED,
         claimed_by="",
         next_try_at=now,
