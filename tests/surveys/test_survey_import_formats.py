@@ -246,3 +246,31 @@ def test_choice_barriers_get_their_own_spss_variable_and_appendix_row(tmp_path):
     assert frame["barrier_relevance"].sum() == 4
     rows = {r["text"]: r["column"] for g in reports.appendix(mapping, "en") for r in g["items"]}
     assert rows["Other things come first"] == "What holds you back? ∋ Other things come first"
+
+
+def test_web_import_of_google_forms_checkboxes_separated_by_commas(login, alice, survey):
+    client = login(alice)
+    data = (FIXTURES / "googleforms-export.csv").read_bytes()
+    assert _upload(client, survey, "google.csv", data).status_code == 302
+    page = client.get(reverse("surveys:import_map", args=[survey.pk]))
+    form = _form_data(page)
+    assert form["separator"] == ";"  # Microsoft Forms' by default
+    column = "What holds you back? (choose all that apply)"
+    form.update(
+        {
+            "col_willing_likert": "I am willing to share posts about my employer on LinkedIn.",
+            "col_barrier_relevance": column,
+            "choice_barrier_relevance": RELEVANCE,
+            "col_barrier_time": column,
+            "choice_barrier_time": TIME,
+        }
+    )
+    url = reverse("surveys:import_map", args=[survey.pk])
+    refused = client.post(url, form)  # with ";" no cell holds the choice on its own
+    assert refused.status_code == 400 and Response.objects.count() == 0
+    resp = client.post(url, {**form, "separator": ","})
+    assert resp.status_code == 302
+    answers = [r.answers for r in Response.objects.filter(survey=survey).order_by("pk")]
+    assert len(answers) == 8
+    assert sum(a.get("barrier_relevance", 0) for a in answers) == 4
+    assert sum(a.get("barrier_time", 0) for a in answers) == 4

@@ -146,6 +146,15 @@ class ImportMapForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("(not in the file)"))] + [(c, c) for c in columns]
+        self.fields["separator"] = forms.ChoiceField(
+            label=_("In a column of several answers, the answers are separated by"),
+            choices=[
+                (";", _("; (Microsoft Forms, LimeSurvey)")),
+                (",", _(", (Google Forms)")),
+            ],
+            initial=";",
+            required=False,  # Microsoft Forms' ';' when not given
+        )
         for block in survey.blocks:
             for item in block["items"]:
                 text = item["text"].get(lang) or item["text"]["en"]
@@ -155,7 +164,7 @@ class ImportMapForm(forms.Form):
                 if item["scale"] == "chosen":
                     # explained once above the form, not under every barrier
                     self.fields[f"choice_{item['id']}"] = forms.CharField(
-                        label=_("… in a column of several answers (separated by ;): this choice"),
+                        label=_("… in a column of several answers: this choice"),
                         required=False,
                         max_length=200,
                     )
@@ -175,6 +184,9 @@ class ImportMapForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("col_") and value
         }
+
+    def separator(self) -> str:
+        return str(self.cleaned_data.get("separator") or ";")
 
     def choices(self) -> dict[str, str]:
         return {

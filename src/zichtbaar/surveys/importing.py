@@ -189,12 +189,12 @@ def _converter(survey: Survey, item: dict[str, Any]):  # noqa: ANN202
     return number
 
 
-def _choice_converter(choice: str):  # noqa: ANN202
-    """1 when the cell's answers (separated by ';') include `choice`, else 0."""
+def _choice_converter(choice: str, separator: str = SEPARATOR):  # noqa: ANN202
+    """1 when the cell's answers (separated by `separator`) include `choice`, else 0."""
     wanted = choice.strip().lower()
 
     def contains(text: str) -> int:
-        return int(wanted in split_choices(text, SEPARATOR))
+        return int(wanted in split_choices(text, separator))
 
     return contains
 
@@ -204,11 +204,12 @@ def convert(
     frame: pd.DataFrame,
     columns: dict[str, str],
     choices: dict[str, str] | None = None,
+    separator: str = SEPARATOR,
 ) -> list[dict[str, Any]]:
     """The answers of every non-empty row; MappingError listing every problem with its row.
 
     `choices` maps a barrier item to the choice it is in its column, for a column holding
-    several answers separated by ';' (Microsoft Forms exports a multiple-choice question so)."""
+    several answers separated by `separator` (';' in Microsoft Forms, ',' in Google Forms)."""
     items = items_of(survey)
     problems: list[str] = []
     columns = {i: c for i, c in columns.items() if c and i in items}
@@ -226,13 +227,15 @@ def convert(
         )
     for item_id, choice in choices.items():
         column = frame[columns[item_id]].astype(str)
-        if not any(choice.lower() in split_choices(v, SEPARATOR) for v in pd.unique(column)):
+        if not any(choice.lower() in split_choices(v, separator) for v in pd.unique(column)):
             problems.append(
                 _("No answer in column %(column)r holds the choice %(choice)r; check its spelling.")
                 % {"column": columns[item_id], "choice": choice}
             )
     converters = {
-        i: _choice_converter(choices[i]) if i in choices else _converter(survey, items[i])
+        i: _choice_converter(choices[i], separator)
+        if i in choices
+        else _converter(survey, items[i])
         for i in columns
     }
     offset = first_row(frame)
@@ -265,10 +268,11 @@ def import_responses(
     frame: pd.DataFrame,
     columns: dict[str, str],
     choices: dict[str, str] | None = None,
+    separator: str = SEPARATOR,
 ) -> int:
     """Store every row as a completed, imported response of one new import batch (which
     services.undo_import removes again); nothing at all if one row is wrong."""
-    rows = convert(survey, frame, columns, choices)
+    rows = convert(survey, frame, columns, choices, separator)
     if refusal := change_refused(survey):
         raise MappingError([refusal])
     pages = len(survey.blocks)

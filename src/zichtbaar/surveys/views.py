@@ -365,7 +365,9 @@ def survey_import_map(request: TenantRequest, survey_id: int) -> HttpResponse:
         form = ImportMapForm(request.POST, survey=survey, columns=columns, lang=lang)
         if form.is_valid():
             try:
-                count = importing.import_responses(survey, frame, form.columns(), form.choices())
+                count = importing.import_responses(
+                    survey, frame, form.columns(), form.choices(), form.separator()
+                )
             except MappingError as exc:
                 problems = exc.problems
             else:
