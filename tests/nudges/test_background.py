@@ -11,7 +11,7 @@ from collections import Counter
 
 from django.core.management import call_command
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import smtp
 from zichtbaar.nudges import services
@@ -157,7 +157,8 @@ def test_a_row_whose_workers_keep_dying_fails_for_good(db, acme, alice, bob, mak
     for _round in range(services.MAX_ATTEMPTS):
         assert len(services.claim(acme.pk)) == 2  # a worker claims them, then dies sending
         _time_passes(hours=1)
-        services.reclaim_stale()
+        with translation.override("en"):
+            services.reclaim_stale()
     rows = Message.objects.filter(kind=Kind.DIGEST)
     assert {r.status for r in rows} == {Status.FAILED}
     assert all("Gave up after" in r.last_error for r in rows)

@@ -246,29 +246,14 @@ def queue_email(
     membership: Membership,
     pref: Preference,
     *,
-    kind: str,
     key: str,
-    now: datetime,
-    moment: Moment | None = None,
-    template: str | None = None,
-    context: dict[str, Any] | None = None,
     deliver: bool = True,
-    respect_quiet: bool = True,
+    **fields: Any,
 ) -> Message | None:
+    """Render and save one e-mail (`fields` as for `email_row`), once per key."""
     if Message.objects.filter(key=key).exists():
         return None
-    row = email_row(
-        membership,
-        pref,
-        kind=kind,
-        key=key,
-        now=now,
-        moment=moment,
-        template=template,
-        context=context,
-        respect_quiet=respect_quiet,
-    )
-    return _create(deliver, row)
+    return _create(deliver, email_row(membership, pref, key=key, **fields))
 
 
 def email_row(
