@@ -61,9 +61,10 @@ _BARE_LF = re.compile(rb"(?<!\r)\n")
 
 def _body(text: str) -> bytes:
     crlf = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
-    # b2a_qp writes soft line breaks as "=\n" when the text itself has no CRLF (one long line);
-    # SMTP wants CRLF everywhere.
-    return _BARE_LF.sub(b"\r\n", binascii.b2a_qp(crlf.encode(), istext=True))
+    encoded = binascii.b2a_qp(crlf.encode(), istext=True)
+    # b2a_qp ends lines as the text's first line ends: with no line break at all (one long
+    # line), its soft line breaks are bare "=\n", and SMTP wants CRLF everywhere.
+    return encoded if "\n" in crlf else _BARE_LF.sub(b"\r\n", encoded)
 
 
 def build(
