@@ -94,12 +94,12 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from zichtbaar.compose.suggestions import DraftContext, suggest
+    from zichtbaar.compose import selectors as compose_selectors
     from zichtbaar.moments.models import Moment, MomentType
     from zichtbaar.nudges import services
     from zichtbaar.nudges.channels.email import Mailer
     from zichtbaar.nudges.models import Preference
-    from zichtbaar.nudges.selectors import Digest, DigestItem, summary_of
+    from zichtbaar.nudges.selectors import Digest, DigestItem, compose_url, summary_of
     from zichtbaar.orgs.models import Membership, Organisation, Profile, Team, User
 
     org = Organisation(pk=1, slug="acme", name="Acme")
@@ -139,40 +139,17 @@ def main() -> None:
         return membership, Preference(membership=membership, frequency="weekly")
 
     summaries = {m.pk: summary_of(m) for m in moments}
+    urls = {m.pk: compose_url(m) for m in moments}
 
     def digest_of(membership: Membership) -> Digest:
         user = membership.user
         items = []
         for m in moments:
             link = f"{settings.SITE_URL}/l/{user.pk:06d}{m.pk}"
-            ctx = DraftContext(
-                moment_id=m.pk,
-                moment_type=mtype.key,
-                title=m.title,
-                what_happened=m.what_happened,
-                facts_who="",
-                facts_what="",
-                facts_where="",
-                client_name="",
-                client_may_be_named=False,
-                link=link,
-                person_id=user.pk,
-                person_first_name=user.first_name_or_email,
-                job_title=user.profile.job_title,
-                expertise=(),
-                team_name=membership.team.name if membership.team else "",
-                language=user.profile.language,
-                formal=False,
-                org_name=org.name,
-                angles=(),
-            )
+            # As nudges.selectors.digests_for does, per person and moment.
+            [draft] = compose_selectors.drafts_for(m, membership, link, count=1)
             items.append(
-                DigestItem(
-                    moment=m,
-                    draft=suggest(ctx, count=1)[0].text,
-                    url=f"{settings.SITE_URL}/moments/{m.pk}/",
-                    summary=summaries[m.pk],
-                )
+                DigestItem(moment=m, draft=draft.text, url=urls[m.pk], summary=summaries[m.pk])
             )
         return Digest(
             membership=membership,

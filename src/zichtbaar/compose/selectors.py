@@ -5,7 +5,6 @@ from __future__ import annotations
 from zichtbaar.compose.suggestions import DraftContext, Suggestion, suggest
 from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.models import Membership
-from zichtbaar.sharing.models import TrackedLink
 
 
 def draft_context(moment: Moment, membership: Membership, link_url: str) -> DraftContext:
@@ -35,10 +34,11 @@ def draft_context(moment: Moment, membership: Membership, link_url: str) -> Draf
     )
 
 
-def share_url(moment: Moment, link: TrackedLink | None, site_url: str) -> str:
-    """The URL a draft ends with: the tracked link, or the plain link without consent."""
-    if link is not None:
-        return f"{site_url}/l/{link.code}"
+def share_url(moment: Moment, code: str | None, site_url: str) -> str:
+    """The URL a draft ends with: the tracked link (by its code), or the plain link without
+    consent."""
+    if code:
+        return f"{site_url}/l/{code}"
     return moment.link
 
 

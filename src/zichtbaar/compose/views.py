@@ -38,7 +38,7 @@ def _drafts(request: TenantRequest, moment: Moment) -> tuple[list[Suggestion], o
         if membership.user.profile.consent_tracking
         else None
     )
-    link_url = selectors.share_url(moment, link, settings.SITE_URL)
+    link_url = selectors.share_url(moment, link.code if link else None, settings.SITE_URL)
     return selectors.drafts_for(moment, membership, link_url, count=4), link
 
 

@@ -38,7 +38,9 @@ def home(request: TenantRequest) -> HttpResponse:
                 if profile.consent_tracking
                 else None
             )
-            url = compose_selectors.share_url(moment, link, settings.SITE_URL)
+            url = compose_selectors.share_url(
+                moment, link.code if link else None, settings.SITE_URL
+            )
             drafts = compose_selectors.drafts_for(moment, membership, url, count=1)
             featured.append((moment, drafts[0] if drafts else None))
     guideline = None

@@ -165,7 +165,7 @@ def digests_for(
         )
         for moment in chosen[membership.pk]:
             code = codes.get((membership.user_id, moment.pk)) if profile.consent_tracking else None
-            link_url = f"{settings.SITE_URL}/l/{code}" if code else moment.link
+            link_url = compose_selectors.share_url(moment, code, settings.SITE_URL)
             drafts = compose_selectors.drafts_for(moment, membership, link_url, count=1)
             digest.items.append(
                 DigestItem(

@@ -167,15 +167,19 @@ def next_working_day(day: date) -> date:
     return day
 
 
-def used_this_week(membership_id: int, now: datetime) -> int:
-    return (
+def used_this_week(membership_ids: list[int], now: datetime) -> dict[int, int]:
+    """Capped nudges (not failed) in the last seven days, per person; one query."""
+    return dict(
         Message.objects.filter(
-            membership_id=membership_id,
+            membership_id__in=membership_ids,
             kind__in=CAPPED_KINDS,
             created_at__gt=now - timedelta(days=7),
         )
         .exclude(status=Status.FAILED)
-        .count()
+        .values("membership_id")
+        .annotate(n=Count("id"))
+        .values_list("membership_id", "n")
+        .order_by()
     )
 
 
@@ -299,16 +303,7 @@ def due_for_digest(prefs: list[Preference], now: datetime) -> list[Preference]:
     ids = [p.membership_id for p in open_]
     if not ids:
         return []
-    used = dict(
-        Message.objects.filter(
-            membership_id__in=ids, kind__in=CAPPED_KINDS, created_at__gt=now - timedelta(days=7)
-        )
-        .exclude(status=Status.FAILED)
-        .values("membership_id")
-        .annotate(n=Count("id"))
-        .values_list("membership_id", "n")
-        .order_by()
-    )
+    used = used_this_week(ids, now)
     last = dict(
         Message.objects.filter(membership_id__in=ids, kind=Kind.DIGEST)
         .values("membership_id")
@@ -512,7 +507,8 @@ def queue_moment_nudges(org: Organisation, *, now: datetime | None = None) -> in
             for pref in _audience(moment, prefs):
                 if not (pref.prompts and may_email(pref)) or pref.membership.user_id in shared:
                     continue
-                if used_this_week(pref.membership_id, now) >= pref.max_per_week:
+                used = used_this_week([pref.membership_id], now)
+                if used.get(pref.membership_id, 0) >= pref.max_per_week:
                     continue
                 membership = pref.membership
                 if queue_email(

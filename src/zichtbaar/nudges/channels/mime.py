@@ -30,11 +30,6 @@ _counter = itertools.count()
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
-@functools.lru_cache(maxsize=64)
-def _sanitized_sender(from_email: str) -> str:
-    return sanitize_address(from_email, "utf-8")
-
-
 def address(addr: str) -> str:
     """An address as it goes into a header and to `sendmail` (IDNA, encoded display name)."""
     if _PLAIN_ADDRESS.fullmatch(addr):
@@ -42,8 +37,10 @@ def address(addr: str) -> str:
     return sanitize_address(addr, "utf-8")
 
 
+@functools.lru_cache(maxsize=64)
 def sender(from_email: str) -> str:
-    return _sanitized_sender(from_email)
+    """The sender, encoded once: it is the same on every message."""
+    return sanitize_address(from_email, "utf-8")
 
 
 def header_value(name: str, value: str) -> str:
