@@ -34,7 +34,7 @@ def other_org(db):
 def _person(org, email, name, role="employee", team="", language="nl", connections=400):
     from django.utils import timezone
 
-    from zichtbaar.orgs.services import PersonData, upsert_person
+    from zichtbaar.orgs.services import PersonData, mark_email_verified, upsert_person
 
     membership, _ = upsert_person(
         org,
@@ -45,6 +45,7 @@ def _person(org, email, name, role="employee", team="", language="nl", connectio
     user = membership.user
     user.set_password(PASSWORD)
     user.save()
+    mark_email_verified(user)  # they have signed in before
     profile = user.profile
     profile.onboarded_at = timezone.now()
     profile.barrier = "relevance"

@@ -40,8 +40,11 @@ def test_withdrawn_consent_stops_counting_at_once(login, carol, make_moment, cli
 
 
 def test_one_organisations_import_does_not_rewrite_a_person_of_another(acme, other_org, mallory):
+    # Mallory accepted Acme's invitation (an import alone would only invite her).
     upsert_person(
-        acme, PersonData(email=mallory.email, name="Renamed", language="nl", connections=5)
+        acme,
+        PersonData(email=mallory.email, name="Renamed", language="nl", connections=5),
+        consented=True,
     )
     mallory.refresh_from_db()
     assert mallory.name == "Mallory" and mallory.profile.language == "en"
@@ -58,10 +61,13 @@ def test_invitations_expire_and_never_reset_an_existing_password(client, alice, 
     invitation = Invitation.objects.create(org=acme, email=bob.email, role="employee")
     page = client.get(f"/invite/{invitation.token}/").content.decode()
     assert "Choose a password" not in page
+    assert "/accounts/login/?next=" in page  # he joins once signed in as himself
     response = client.post(
         f"/invite/{invitation.token}/", {"name": "X", "password": "something-new-123"}
     )
-    assert response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 403
+    client.force_login(bob)
+    assert client.post(f"/invite/{invitation.token}/").status_code == 302
     bob.refresh_from_db()
     from tests.conftest import PASSWORD
 

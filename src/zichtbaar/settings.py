@@ -1,4 +1,4 @@
-"""One settings module, read from the environment (see docs/configuration.md)."""
+"""One settings module, read from the environment (see docs/operating.md and docs/security.md)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "zichtbaar.sharing.middleware.TrackedLinkMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,12 +135,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache that every worker process shares: rate limits, consent and link destinations must
+# agree across gunicorn workers (docs/security.md). The database by default (its table is made by
+# `migrate`, see orgs/migrations), Redis when REDIS_URL is set.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "zichtbaar_cache",
+    }
+}
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+# Tracked-link destinations are cached only in a fast cache: in the database cache a hit costs
+# the same indexed lookup as the link itself, and reading the link is always current.
+ZICHTBAAR_LINK_CACHE = envbool("ZICHTBAAR_LINK_CACHE", bool(REDIS_URL))
 
 # Background work through Django's Tasks API: the database by default, RQ on Redis to scale out
 # (worker: `zichtbaar rqworker default --job-class django_tasks_rq.Job`), immediate in tests.
@@ -164,8 +178,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An e-mail address counts only once its owner proved it (a code or link sent to it, an
+# invitation accepted from it); changing it keeps the old one until the new one is confirmed.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# Counted in the shared cache above, so every worker agrees; the admin signs in through the
+# same page (zichtbaar/urls.py), so it has the same limits.
+# Failed logins: 10 a minute from one address, 5 in 5 minutes for one account (allauth's format).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("ZICHTBAAR_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
+}
 # People join through an invitation or an import; open sign-up is an operator's choice.
 ACCOUNT_ADAPTER = "zichtbaar.orgs.adapters.AccountAdapter"
 ZICHTBAAR_OPEN_SIGNUP = envbool("ZICHTBAAR_OPEN_SIGNUP", False)
@@ -173,9 +198,12 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Every e-mail (invitations, login codes, password resets, nudges) is stored in the outbox first
+# and sent by a worker with retries, exactly once; EMAIL_DELIVERY_BACKEND is how it goes out.
 # Without a configured mail server, development prints e-mails (login codes!) to the console.
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
+EMAIL_BACKEND = env("EMAIL_BACKEND", "zichtbaar.nudges.channels.outbox.OutboxBackend")
+EMAIL_DELIVERY_BACKEND = env(
+    "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG and not env("EMAIL_HOST")
     else "django.core.mail.backends.smtp.EmailBackend",
@@ -220,9 +248,47 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # Served over HTTPS (behind a proxy that sets X-Forwarded-Proto): say so to browsers.
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): no inline script anywhere, htmx from our own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Inline styles only (never script): matplotlib's inline SVG charts carry style
+        # attributes, and htmx adds its indicator style (docs/decisions.md).
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'", "https://www.linkedin.com"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    name: []
+    for name in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics")
+}
+
+# Request size caps (also set them in the proxy, see docs/security.md): a form or JSON body of
+# at most 2.5 MB, uploads of at most 10 MB (bigger files are refused before they are read).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("ZICHTBAAR_MAX_BODY_BYTES", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+ZICHTBAAR_MAX_UPLOAD_BYTES = envint("ZICHTBAAR_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

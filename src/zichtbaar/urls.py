@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from zichtbaar.sharing import views as sharing_views
+
+# The admin signs in through the same page as everyone else, with its rate limits (counted in the
+# shared cache) and verified addresses; its own password form is never shown.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("l/<str:code>", sharing_views.follow_link, name="follow_link"),

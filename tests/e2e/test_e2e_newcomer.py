@@ -16,7 +16,7 @@ ADDITION = "\nDat was één mooie dag voor het hele team, ook met café-overleg 
 def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     acme, make_moment, site, browser, page, sign_in, screenshot
 ):
-    from zichtbaar.orgs.services import PersonData, upsert_person
+    from zichtbaar.orgs.services import PersonData, mark_email_verified, upsert_person
     from zichtbaar.sharing.models import Click, Share, TrackedLink
 
     membership, _ = upsert_person(
@@ -26,6 +26,7 @@ def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     dana = membership.user
     dana.set_password(PASSWORD)
     dana.save()
+    mark_email_verified(dana)
     assert dana.profile.onboarded_at is None and dana.profile.consent_tracking is False
     moment = make_moment()
 

@@ -65,13 +65,3 @@ def shared(db):
         return share
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Charts and dashboards are cached by their data; ids repeat between tests."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

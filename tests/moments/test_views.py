@@ -226,7 +226,7 @@ def test_employee_cannot_reach_comms_pages(login, bob):
 def test_switching_organisation(login, bob, other_org, make_moment):
     from zichtbaar.orgs.services import PersonData, upsert_person
 
-    upsert_person(other_org, PersonData(email=bob.email, name=bob.name))
+    upsert_person(other_org, PersonData(email=bob.email, name=bob.name), consented=True)
     theirs = make_moment(org=other_org, title="Other's news")
     client = login(bob)
     assert "Other's news" not in client.get("/").content.decode()

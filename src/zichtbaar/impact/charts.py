@@ -15,6 +15,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -32,6 +33,10 @@ INK = "#1c2b2b"
 MUTED = "#4d5f5f"
 GRID = "#d5dede"
 CACHE_SECONDS = 24 * 3600
+# Labels are user data (team and moment type names): "$...$" must stay text, never mathtext
+# (a team called "Sales $\frac$ EMEA" made the whole dashboard fail). Texts take this when
+# they are created, so drawing and saving both run inside it.
+TEXT_RC: Any = {"text.parse_math": False, "text.usetex": False}
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def _svg(fig, key: str, title: str, desc: str) -> SafeString:  # noqa: ANN001
     import matplotlib
 
     with matplotlib.rc_context(
-        {"svg.fonttype": "none", "svg.hashsalt": key, "font.family": "DejaVu Sans"}
+        {**TEXT_RC, "svg.fonttype": "none", "svg.hashsalt": key, "font.family": "DejaVu Sans"}
     ):
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
@@ -100,7 +105,10 @@ def _cached(key: str, data: object, draw: Callable[[], Chart]) -> Chart:
         hit = None
     if hit is not None:
         return Chart(hit["key"], hit["title"], hit["desc"], mark_safe(hit["svg"]))  # noqa: S308
-    chart = draw()
+    import matplotlib
+
+    with matplotlib.rc_context(TEXT_RC):
+        chart = draw()
     with contextlib.suppress(Exception):  # a cache outage only costs a re-render
         cache.set(
             cache_key,

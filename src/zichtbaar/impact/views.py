@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from zichtbaar.impact import anonymity, charts, reach, selectors, services
 from zichtbaar.impact.forms import ReachSettingsForm, SumForm
+from zichtbaar.orgs import exports
 from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.orgs.models import Team
@@ -220,8 +221,8 @@ def export_csv(request: TenantRequest) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
     for name, rows in _export_rows(db).items():
-        writer.writerow([f"# {name}"])
-        writer.writerows(rows)
+        writer.writerow(exports.row([f"# {name}"]))
+        writer.writerows(exports.csv_rows(rows))  # names never become formulas
         writer.writerow([])
     response = HttpResponse(
         "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"
@@ -241,9 +242,7 @@ def export_xlsx(request: TenantRequest) -> HttpResponse:
     for name, rows in _export_rows(db).items():
         ws = wb.create_sheet(title=name.replace("/", "-")[:31])
         for row in rows:
-            ws.append(
-                [str(c) if c is not None and not isinstance(c, int | float) else c for c in row]
-            )
+            exports.xlsx_append(ws, row)  # text as strings, never formulas; numbers stay numbers
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.column_dimensions["A"].width = 40

@@ -33,16 +33,66 @@ COMMS_FIELDS = [
 ]
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Pixels are checked from the file's header, before anything is decoded: a small PNG can hold
+# a 10,000 x 10,000 image that takes hundreds of MB to decode.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_SIDE = 12_000
+# What is stored: plenty for LinkedIn (which shows at most 1,200 px wide).
+MAX_STORED_SIDE = 2_000
+
+
+def _too_many_pixels() -> forms.ValidationError:
+    return forms.ValidationError(
+        _(
+            "The image has too many pixels. At most 40 megapixels and 12,000 pixels per side "
+            "are accepted: please scale it down first."
+        ),
+        code="too_many_pixels",
+    )
+
+
+def check_image_upload(upload: Any) -> None:
+    """Refuse an upload that is too large in bytes or pixels, without decoding its pixels."""
+    from PIL import Image
+
+    if (getattr(upload, "size", 0) or 0) > MAX_IMAGE_BYTES:
+        raise forms.ValidationError(
+            _("The image is larger than 5 MB. Please choose a smaller one."), code="too_large"
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:  # reads the header only
+            width, height = probe.size
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc
+    except Exception:
+        return  # not an image Pillow knows: the image field itself says so
+    finally:
+        upload.seek(0)
+    if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
+        raise _too_many_pixels()
+
+
+class BoundedImageField(forms.ImageField):
+    """An image field that checks bytes and pixel dimensions before Pillow verifies the file."""
+
+    def to_python(self, data: Any) -> Any:
+        if data not in self.empty_values and hasattr(data, "seek"):
+            check_image_upload(data)
+        return super().to_python(data)
 
 
 def without_metadata(upload: Any) -> Any:
-    """The uploaded image re-encoded without EXIF (phone photos carry the place they were taken)."""
+    """The uploaded image re-encoded without EXIF (phone photos carry the place they were taken)
+    and scaled down to at most MAX_STORED_SIDE pixels on its longest side."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image, ImageOps
 
     upload.seek(0)
     with Image.open(upload) as original:
         fmt = original.format or "PNG"
+        # Before the transpose, so a JPEG is decoded at a reduced scale (draft mode).
+        original.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
         image = ImageOps.exif_transpose(original)
         out = io.BytesIO()
         image.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
@@ -69,6 +119,7 @@ class MomentForm(forms.ModelForm):
             "what_happened": forms.Textarea(attrs={"rows": 5}),
             "audience_teams": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"image": BoundedImageField}
         help_texts = {
             "what_happened": _("In a few sentences: what happened, and why it matters."),
             "facts_who": _("Who was involved, e.g. 'team Data & AI with the municipality'."),
@@ -77,6 +128,10 @@ class MomentForm(forms.ModelForm):
                 "Leave empty to allow sharing at once. With a date, the moment is under embargo until then."
             ),
             "client_may_be_named": _("Only tick this when the client agreed to be named."),
+            "image": _(
+                "At most 5 MB, 40 megapixels and 12,000 pixels per side. It is stored at most "
+                "2,000 pixels on its longest side, without location data."
+            ),
         }
 
     def __init__(self, *args: Any, org: Organisation, **kwargs: Any) -> None:
@@ -96,10 +151,6 @@ class MomentForm(forms.ModelForm):
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
-        if image and getattr(image, "size", 0) > MAX_IMAGE_BYTES:
-            raise forms.ValidationError(
-                _("The image is larger than 5 MB. Please choose a smaller one.")
-            )
         if image and hasattr(image, "content_type"):  # a new upload, not the stored file
             return without_metadata(image)
         return image

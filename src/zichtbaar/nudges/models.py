@@ -120,6 +120,7 @@ class Kind(models.TextChoices):
     ANNOUNCE = "announce", _("New moment in a chat channel")
     CHAT_TEST = "chat_test", _("Test message in a chat channel")
     TEST = "test", _("Test digest")
+    ACCOUNT = "account", _("Sign-in or account e-mail")
 
 
 # Kinds that count towards a person's weekly cap.
@@ -140,7 +141,14 @@ class Message(models.Model):
     queueing the same nudge again never makes a second message.
     """
 
-    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="nudge_messages")
+    # Empty for account e-mail (login codes, password resets) that belongs to no organisation.
+    org = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="nudge_messages",
+    )
     membership = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -186,7 +186,7 @@ def used_this_week(membership_ids: list[int], now: datetime) -> dict[int, int]:
 # --- queueing ------------------------------------------------------------------------------
 
 
-def _enqueue_delivery(org_id: int, rows: int = 1) -> None:
+def _enqueue_delivery(org_id: int | None, rows: int = 1) -> None:
     """After the transaction commits: a delivery job per batch, keeping the organisation."""
     from zichtbaar.nudges import tasks
 
@@ -208,6 +208,13 @@ def _create(deliver: bool, row: Message | None = None, **fields: Any) -> Message
     if deliver:
         _enqueue_delivery(message.org_id)
     return message
+
+
+def store_and_deliver(message: Message) -> Message:
+    """An e-mail of the product's own (channels/outbox.py): saved, then sent after commit."""
+    saved = _create(True, message)
+    assert saved is not None  # noqa: S101 - its key is new
+    return saved
 
 
 def render_email(kind: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:

@@ -30,8 +30,9 @@ def enqueue(job: Task, *args: Any) -> Any:
 
 
 @task()
-def deliver_outbox(org_id: int) -> dict[str, int]:
-    """Send the organisation's due messages; safe to run any number of times at once."""
+def deliver_outbox(org_id: int | None) -> dict[str, int]:
+    """Send the organisation's due messages (None: every due message, account e-mail too);
+    safe to run any number of times at once."""
     done = services.deliver(org_id)
     return {"sent": done.sent, "retry": done.retry, "failed": done.failed}
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 from zichtbaar.moments.services import sync_builtin_types
 from zichtbaar.orgs.models import Barrier, Language, Membership, Organisation, Role, Team, User
-from zichtbaar.orgs.services import PersonData, upsert_person
+from zichtbaar.orgs.services import PersonData, mark_email_verified, upsert_person
 from zichtbaar.sharing.models import Click, Share, TrackedLink
 from zichtbaar.sharing.services import get_or_create_link, is_bot, visitor_hash
 
@@ -1338,6 +1338,7 @@ def load_demo(
             user.set_password(PASSWORD)
             user.is_active = True
             user.save(update_fields=["password", "is_active"])
+            mark_email_verified(user)  # demo logins sign in with a password at once
         users[person["email"]] = user
     # Demo people an earlier version of this loader generated, but this one doesn't, leave.
     Membership.objects.filter(org=org, user__email__endswith=f"@{DOMAIN}").exclude(

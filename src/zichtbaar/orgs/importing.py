@@ -27,8 +27,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zichtbaar.orgs.models import Language, Membership, Organisation, Role
-from zichtbaar.orgs.services import PersonData, upsert_person
+from zichtbaar.orgs.models import Language, Membership, Organisation, Role, User
+from zichtbaar.orgs.services import (
+    NeedsConsent,
+    PersonData,
+    get_or_create_team,
+    invite,
+    upsert_person,
+)
 
 MAX_ROWS = 20_000
 HEADER_ROW = 1
@@ -108,6 +114,9 @@ class ImportResult:
 class ImportReport:
     created: int = 0
     updated: int = 0
+    # People who already have an account (in another organisation): they get an invitation and
+    # join once they accept it; nothing about them is shown here before that.
+    invited: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -429,11 +438,13 @@ def import_people(
     *,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    invited_by: User | None = None,
 ) -> ImportReport:
     """Validate ``data`` (a CSV file as bytes/text/file object, or an ``ImportResult``) and,
     only when every row is valid, create or update everyone in one transaction.
 
-    With ``dry_run`` nothing is written; ``created``/``updated`` say what would happen.
+    With ``dry_run`` nothing is written; ``created``/``updated``/``invited`` say what would
+    happen. Someone whose account exists but is not in ``org`` is invited, never added.
     ``progress(done, total)`` is called every 1,000 people while importing.
     """
     result = data if isinstance(data, ImportResult) else parse_people(data, org)
@@ -444,9 +455,12 @@ def import_people(
         return report
 
     if dry_run:
-        existing = _existing_emails(org, [person.email for _row, person in result.people])
+        emails = [person.email for _row, person in result.people]
+        existing = _existing_emails(org, emails)
+        accounts = _accounts(emails) - existing
         report.updated = sum(1 for _row, person in result.people if person.email in existing)
-        report.created = len(result.people) - report.updated
+        report.invited = sum(1 for _row, person in result.people if person.email in accounts)
+        report.created = len(result.people) - report.updated - report.invited
         return report
 
     total = len(result.people)
@@ -455,7 +469,18 @@ def import_people(
         with transaction.atomic():
             for done, (person_row, person) in enumerate(result.people, start=1):
                 row = person_row  # named in the report if saving fails
-                _membership, created = upsert_person(org, person)
+                try:
+                    _membership, created = upsert_person(org, person)
+                except NeedsConsent:
+                    invite(
+                        org=org,
+                        email=person.email,
+                        role=person.role or Role.EMPLOYEE,
+                        team=get_or_create_team(org, person.team),
+                        invited_by=invited_by,
+                    )
+                    report.invited += 1
+                    continue
                 if created:
                     report.created += 1
                 else:
@@ -463,7 +488,7 @@ def import_people(
                 if progress and done % 1000 == 0:
                     progress(done, total)
     except DatabaseError as exc:
-        report.created = report.updated = 0
+        report.created = report.updated = report.invited = 0
         report.errors.append(
             RowError(
                 row,
@@ -472,6 +497,16 @@ def import_people(
             )
         )
     return report
+
+
+def _accounts(emails: list[str]) -> set[str]:
+    """The addresses that already have an account (in any organisation)."""
+    found: set[str] = set()
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        accounts = User.objects.filter(email__in=chunk).values_list("email", flat=True)
+        found.update(email.lower() for email in accounts)
+    return found
 
 
 def _existing_emails(org: Organisation, emails: list[str]) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 
 from zichtbaar.orgs.models import ImportJob, Membership, Organisation, Profile, Team
@@ -53,3 +54,8 @@ def people_of(org: Organisation) -> QuerySet[Membership]:
 
 def recent_imports(org: Organisation) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(org=org).defer("content").order_by("-created_at")[:5]
+
+
+def has_verified_email(user: User, email: str) -> bool:
+    """Whether the person proved they read mail at this address (allauth keeps the proof)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

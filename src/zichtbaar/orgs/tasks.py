@@ -44,12 +44,13 @@ def _run(job_id: int) -> str:
         parsed = parse_people(bytes(job.content), job.org)
         # Known before the all-or-nothing transaction starts, so the status page can say it.
         ImportJob.objects.filter(pk=job_id).update(total=len(parsed.people))
-        report = import_people(job.org, parsed)
+        report = import_people(job.org, parsed, invited_by=job.created_by)
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.DONE if report.ok else ImportJob.Status.FAILED,
         done=report.total if report.ok else 0,
         created=report.created,
         updated=report.updated,
+        invited=report.invited,
         errors=[{"row": e.row, "column": e.column, "message": e.message} for e in report.errors],
         warnings=list(report.warnings),
         finished_at=timezone.now(),

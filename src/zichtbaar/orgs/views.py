@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,16 +85,30 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.open_invitation(token)
     if invitation is None:
         raise Http404
-    existing = User.objects.filter(email=invitation.email).first()
+    existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing is not None and existing.has_usable_password():
-        # Someone with an account joins with one click and signs in with their own password.
-        if request.method == "POST":
+        # Someone with an account joins only once signed in as that account: the link alone
+        # must never hand a membership (and what this organisation shows) to another account.
+        signed_in_as_invitee = (
+            request.user.is_authenticated
+            and request.user.pk == existing.pk
+            and selectors.has_verified_email(existing, invitation.email)
+        )
+        if signed_in_as_invitee and request.method == "POST":
             services.accept_invitation(invitation)
             request.session["zichtbaar_org_id"] = invitation.org_id
             messages.success(request, _("You've joined %(org)s.") % {"org": invitation.org.name})
-            return redirect(reverse("account_login") + "?next=/")
+            return redirect("/")
         return render(
-            request, "orgs/accept_invitation.html", {"invitation": invitation, "has_account": True}
+            request,
+            "orgs/accept_invitation.html",
+            {
+                "invitation": invitation,
+                "has_account": True,
+                "signed_in_as_invitee": signed_in_as_invitee,
+                "login_url": reverse("account_login") + "?" + urlencode({"next": request.path}),
+            },
+            status=403 if request.method == "POST" else 200,
         )
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +132,10 @@ def people(request: TenantRequest) -> HttpResponse:
         services.invite(org=org, invited_by=request.user, **invite_form.cleaned_data)
         messages.success(
             request,
-            _("Invitation sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]},
+            _(
+                "The invitation to %(email)s is on its way: we send it as soon as the mail server takes it."
+            )
+            % {"email": invite_form.cleaned_data["email"]},
         )
         return redirect("orgs:people")
     return render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
@@ -24,14 +25,16 @@ def link_destination(code: str, *, cached: bool = True) -> tuple[int, str, bool]
     Clicks are counted only while the link's owner consents (Profile.consent_tracking);
     `forget_links` drops cached entries when that changes.
 
-    A destination never changes once computed, so an entry can only go stale when its link is
+    Only with settings.ZICHTBAAR_LINK_CACHE (Redis): the cache is shared by every worker, so
+    a withdrawn consent counts from the next click on. A destination never changes once computed, so an entry can only go stale when its link is
     deleted; it lives at most LINK_CACHE_SECONDS. `cached=False` reads the database and
     refreshes the cache (or forgets the code). Unknown codes are not cached.
     """
     if not _CODE.fullmatch(code):
         return None
+    use_cache = settings.ZICHTBAAR_LINK_CACHE
     key = f"zichtbaar:link:{code}"
-    if cached:
+    if cached and use_cache:
         try:
             hit = cache.get(key)
         except Exception:  # a cache outage must not break redirects
@@ -46,6 +49,8 @@ def link_destination(code: str, *, cached: bool = True) -> tuple[int, str, bool]
     )
     if found is not None:
         found = (found[0], found[1], bool(found[2]))
+    if not use_cache:
+        return found
     try:
         if found is None:
             cache.delete(key)

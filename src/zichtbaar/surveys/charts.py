@@ -19,6 +19,9 @@ ACCENT = "#0f766e"
 MUTED = "#94a3b8"
 GRID = "#e5e7eb"
 RC: Any = {
+    # Labels can be user data (own items' answers, imported scale names): "$" stays text.
+    "text.parse_math": False,
+    "text.usetex": False,
     "svg.fonttype": "none",
     "svg.hashsalt": "zichtbaar",
     "font.family": "DejaVu Sans",

@@ -156,9 +156,11 @@ def parse_mapping(raw: Any) -> Mapping:
     if not m.likert and not m.yes_no:
         problems.append("willingness: map at least one of likert and yes_no")
 
+    # Scales are optional: without them the report has no reliability, regression or relative
+    # importance, and says so (an instrument of only willingness and barriers is valid).
     scales = raw.get("scales") or {}
-    if not isinstance(scales, dict) or not scales:
-        problems.append("scales: map at least one scale (name: [item columns])")
+    if not isinstance(scales, dict):
+        problems.append("scales: expected name: [item columns]")
         scales = {}
     for name, spec in scales.items():
         if isinstance(spec, dict):

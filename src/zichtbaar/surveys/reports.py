@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ import pandas as pd
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from zichtbaar.orgs import exports
 
 from . import anonymity, charts, conclusions, itembank
 from .analysis import scale_score
@@ -286,7 +289,24 @@ def context(report: dict[str, Any], mapping: Mapping, lang: str) -> dict[str, An
     ctx["appendix"] = appendix(mapping, lang)
     ctx["charts"] = charts_
     ctx["biggest"] = ctx.get("importance", {}).get("biggest")
+    ctx["missing_models"] = missing_models(report)
     return ctx
+
+
+def missing_models(report: dict[str, Any]) -> str | None:
+    """Why the report has no reliability, regression or relative importance (None: it has)."""
+    if not report["scales"]:
+        return _(
+            "This survey has no scales (groups of questions such as engagement or attitude to "
+            "the employer), so this report has no reliability, correlations, regression or "
+            "relative importance: those need at least one scale."
+        )
+    if not report.get("regression"):
+        return _(
+            "The regression and relative importance are left out: there are too few complete "
+            "answers on the scales, or the scale scores do not vary."
+        )
+    return None
 
 
 def own_item_context(
@@ -417,25 +437,29 @@ def render_xlsx(report: dict[str, Any], mapping: Mapping, lang: str) -> bytes:
 
         def sheet(name: str, header: list[str], rows: list[list[Any]]) -> None:
             sh = wb.create_sheet(name[:31])
-            sh.append(header)
+            exports.xlsx_append(sh, header)
             for cell in sh[1]:
                 cell.font = bold
             for r in rows:
-                sh.append(r)
+                exports.xlsx_append(sh, r)
             for i, _h in enumerate(header):
                 letter = sh.cell(row=1, column=i + 1).column_letter
                 sh.column_dimensions[letter].width = 18 if i else 48
 
-        ws.append([ctx["title"]])
+        exports.xlsx_append(ws, [ctx["title"]])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append([_("Respondents"), report["n"]])
+        exports.xlsx_append(ws, [_("Respondents"), report["n"]])
         w = report["willing"]
-        ws.append([_("Willing to share"), w["share"], w["ci"][0], w["ci"][1], ctx["willing_text"]])
-        ws.append([_("Biggest predictor"), ctx["biggest"] or "–"])
-        ws.append([])
-        ws.append([_("Conclusions")])
+        exports.xlsx_append(
+            ws, [_("Willing to share"), w["share"], w["ci"][0], w["ci"][1], ctx["willing_text"]]
+        )
+        exports.xlsx_append(ws, [_("Biggest predictor"), ctx["biggest"] or "–"])
+        if ctx["missing_models"]:
+            exports.xlsx_append(ws, [ctx["missing_models"]])
+        exports.xlsx_append(ws, [])
+        exports.xlsx_append(ws, [_("Conclusions")])
         for sentence in report["conclusions"]:
-            ws.append([sentence])
+            exports.xlsx_append(ws, [sentence])
         ws.column_dimensions["A"].width = 110
         sheet(
             _("Barriers"),
@@ -459,43 +483,8 @@ def render_xlsx(report: dict[str, Any], mapping: Mapping, lang: str) -> bytes:
                 for b in report["barriers"]
             ],
         )
-        sheet(
-            _("Scales"),
-            [
-                _("Scale"),
-                _("Items"),
-                "n",
-                _("Mean"),
-                _("SD"),
-                "alpha",
-                _("alpha, lower"),
-                _("alpha, upper"),
-                "omega",
-            ],
-            [
-                [
-                    conclusions._cap(conclusions.scale_label(k, lang, report.get("scale_labels"))),
-                    len(s["items"]),
-                    s["n"],
-                    s["mean"],
-                    s["sd"],
-                    s["alpha"],
-                    (s["alpha_ci"] or [None])[0],
-                    (s["alpha_ci"] or [None, None])[1],
-                    s["omega"],
-                ]
-                for k, s in report["scales"].items()
-            ],
-        )
-        corr = report["correlations"]
-        sheet(
-            _("Correlations"),
-            [""] + ctx["corr_header"],
-            [
-                [ctx["corr_header"][i]] + [corr["r"][a][b] for b in corr["variables"]]
-                for i, a in enumerate(corr["variables"])
-            ],
-        )
+        if report["scales"]:
+            _scale_sheets(sheet, report, ctx, lang)
         reg = report.get("regression")
         if reg:
             sheet(
@@ -626,6 +615,52 @@ def render_xlsx(report: dict[str, Any], mapping: Mapping, lang: str) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _scale_sheets(
+    sheet: Callable[[str, list[str], list[list[Any]]], None],
+    report: dict[str, Any],
+    ctx: dict[str, Any],
+    lang: str,
+) -> None:
+    """The Scales and Correlations sheets (only when the survey has scales)."""
+    sheet(
+        _("Scales"),
+        [
+            _("Scale"),
+            _("Items"),
+            "n",
+            _("Mean"),
+            _("SD"),
+            "alpha",
+            _("alpha, lower"),
+            _("alpha, upper"),
+            "omega",
+        ],
+        [
+            [
+                conclusions._cap(conclusions.scale_label(k, lang, report.get("scale_labels"))),
+                len(s["items"]),
+                s["n"],
+                s["mean"],
+                s["sd"],
+                s["alpha"],
+                (s["alpha_ci"] or [None])[0],
+                (s["alpha_ci"] or [None, None])[1],
+                s["omega"],
+            ]
+            for k, s in report["scales"].items()
+        ],
+    )
+    corr = report["correlations"]
+    sheet(
+        _("Correlations"),
+        [""] + ctx["corr_header"],
+        [
+            [ctx["corr_header"][i]] + [corr["r"][a][b] for b in corr["variables"]]
+            for i, a in enumerate(corr["variables"])
+        ],
+    )
 
 
 _SPSS_NAME = re.compile(r"[^A-Za-z0-9_.]")

@@ -66,7 +66,8 @@ def analyse(
     }
     report["scale_labels"] = {s.name: s.label for s in m.scales if s.label}
     scores = pd.DataFrame(
-        {name: analysis.scale_score(items) for name, items in prepared.scales.items()}
+        {name: analysis.scale_score(items) for name, items in prepared.scales.items()},
+        index=_willing_flags(prepared).index,  # also without scales: one row per respondent
     )
 
     # the outcome of the linear models

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zichtbaar.orgs import exports
 from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.surveys import anonymity, editing, importing, selectors, services
@@ -252,9 +253,9 @@ def invitations(request: TenantRequest, survey_id: int) -> HttpResponse:
     link = request.build_absolute_uri(reverse("surveys:take", args=[survey.token]))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Invitation link")])
+    writer.writerow(exports.row([_("Invitation link")]))
     for token in services.create_invitations(survey, form.cleaned_data["count"]):
-        writer.writerow([f"{link}?i={token}"])
+        writer.writerow(exports.row([f"{link}?i={token}"]))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="invitations-{survey.pk}.csv"'
     return response

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
-from zichtbaar.nudges.channels import Permanent, Retry, mime
+from zichtbaar.nudges.channels import Permanent, Retry, mime, outbox
 
 
 def classify(exc: BaseException) -> Permanent | Retry:
@@ -68,7 +68,7 @@ class Mailer:
 
     def _open(self) -> Any:
         if self.connection is None:
-            connection = get_connection(fail_silently=False)
+            connection = get_connection(outbox.delivery_backend(), fail_silently=False)
             try:
                 connection.open()
             except Exception as exc:

@@ -109,6 +109,15 @@ class Command(BaseCommand):
                     report.total,
                 )
             self.stdout.write(self.style.SUCCESS(message % numbers))
+            if report.invited:
+                self.stdout.write(
+                    ngettext(
+                        "%(n)d person already has an account elsewhere: they get an invitation and join once they accept it.",
+                        "%(n)d people already have an account elsewhere: they get an invitation and join once they accept it.",
+                        report.invited,
+                    )
+                    % {"n": report.invited}
+                )
 
     def _read(self, path: str) -> bytes:
         if path == "-":
