@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zichtbaar.impact",
     "zichtbaar.surveys",
     "zichtbaar.nudges",
+    "zichtbaar.privacy",
 ]
 
 MIDDLEWARE = [

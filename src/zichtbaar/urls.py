@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("zichtbaar.impact.urls")),
     path("", include("zichtbaar.surveys.urls")),
     path("", include("zichtbaar.nudges.urls")),
+    path("", include("zichtbaar.privacy.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -78,7 +78,10 @@ class ClickDaily(models.Model):
     day = models.DateField()
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty once the person is erased: their clicks stay in the organisation's totals.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -22,8 +22,14 @@ class TrackedLink(models.Model):
 
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="tracked_links")
+    # Empty once its person is erased: the link in their public post keeps redirecting (without
+    # counting: nobody consents any more) and its earlier clicks stay in the totals.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracked_links"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tracked_links",
     )
     code = models.CharField(max_length=24, unique=True, default=new_link_code)
     # The full destination (UTM parameters included) is computed once, so a redirect is one lookup.
@@ -43,8 +49,13 @@ class TrackedLink(models.Model):
 class Share(models.Model):
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="shares")
+    # Empty once its person is erased: the share still counts, anonymously.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shares",
     )
     link = models.ForeignKey(
         TrackedLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
@@ -64,7 +75,7 @@ class Share(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} shared {self.moment}"
+        return f"{self.user or 'someone'} shared {self.moment}"
 
 
 class Click(models.Model):
