@@ -119,8 +119,21 @@ def set_status(survey: Survey, status: str) -> None:
 # --------------------------------------------------------------------------- collection
 
 
-def start_response(survey: Survey) -> tuple[Response, str]:
-    """A new response and its resume token (which only the respondent's cookie keeps)."""
+class InvitationUsed(Exception):
+    """The survey needs an invitation and this one is taken (or was never valid)."""
+
+
+@transaction.atomic
+def start_response(survey: Survey, *, invitation: str | None = None) -> tuple[Response, str]:
+    """A new response and its resume token (which only the respondent's cookie keeps).
+
+    An invitation is claimed by a conditional UPDATE in the same transaction that creates the
+    response: of several browsers racing with one link, exactly one gets a response. Raises
+    InvitationUsed, storing nothing, when the survey needs an invitation and this one is taken.
+    """
+    claimed = use_invitation(survey, invitation)
+    if survey.invitation_only and not claimed:
+        raise InvitationUsed
     token = new_token()
     response = Response.objects.create(survey=survey, resume_hash=token_hash(token))
     return response, token
@@ -141,6 +154,28 @@ def save_page(response: Response, page: int, answers: dict[str, Any], *, last: b
         response.resume_hash = ""  # finished: nothing to resume, nothing to recognise
         update += ["completed", "resume_hash"]
     response.save(update_fields=update)
+
+
+@transaction.atomic
+def answer_page(
+    survey: Survey,
+    response: Response | None,
+    page: int,
+    answers: dict[str, Any],
+    *,
+    last: bool,
+    invitation: str | None = None,
+) -> tuple[Response, str | None]:
+    """Save one page; without a response yet, start one (claiming the invitation) first.
+
+    The response and the new resume token (None when the response already existed). All or
+    nothing: a claimed invitation never ends up without the page that claimed it.
+    """
+    token = None
+    if response is None:
+        response, token = start_response(survey, invitation=invitation)
+    save_page(response, page, answers, last=last)
+    return response, token
 
 
 class NotAnImport(LookupError):
@@ -212,8 +247,18 @@ def invitation_valid(survey: Survey, token: str | None) -> bool:
     ).exists()
 
 
+def invitation_used(survey: Survey, token: str | None) -> bool:
+    """A real invitation of this survey that was already used (it earns a clearer message)."""
+    if not token:
+        return False
+    return SurveyInvitation.objects.filter(
+        survey=survey, token_hash=token_hash(token), used=True
+    ).exists()
+
+
 def use_invitation(survey: Survey, token: str | None) -> bool:
-    """Mark the invitation used; nothing links it to the response."""
+    """Claim the invitation: True for the one caller whose conditional UPDATE marked it used.
+    Nothing links it to the response."""
     if not token:
         return False
     return bool(

@@ -105,7 +105,7 @@ def _take(request: HttpRequest, survey: Survey, lang: str) -> HttpResponse:
         resume = ""
     invite = request.GET.get("i") or invite
     if survey.invitation_only and answer is None and not services.invitation_valid(survey, invite):
-        return render(request, "surveys/take_invitation.html", base, status=403)
+        return _invitation_refused(request, survey, invite, base)
 
     blocks = survey.blocks
     total = len(blocks)
@@ -120,19 +120,26 @@ def _take(request: HttpRequest, survey: Survey, lang: str) -> HttpResponse:
             "total": total,
             "resume_page": _resume_page(answer, total),
         }
-        return render(request, "surveys/take_intro.html", context)
+        intro = render(request, "surveys/take_intro.html", context)
+        if invite and answer is None and request.GET.get("i"):
+            # the invitation link opens here; its Start button links to ?page=1 without it
+            _set_state(intro, survey, f":{invite}")
+        return intro
     block = blocks[page - 1]
     if request.method == "POST":
         form = BlockForm(request.POST, block=block, instrument=survey.instrument, lang=lang)
         if form.is_valid():
             action = request.POST.get("action", "next")
-            new_token = None
-            if answer is None:
-                answer, new_token = services.start_response(survey)
-                resume = new_token
             last = page == total and action == "next"
-            services.save_page(answer, page, form.answers(), last=last)
+            try:
+                answer, new_token = services.answer_page(
+                    survey, answer, page, form.answers(), last=last, invitation=invite
+                )
+            except services.InvitationUsed:  # another browser started with this link first
+                return _invitation_refused(request, survey, invite, base)
+            resume = new_token or resume
             if last:
+                # a response started before invitations were claimed on the first page
                 services.use_invitation(survey, invite)
                 out: HttpResponse = HttpResponseRedirect(url)
                 _set_state(out, survey, DONE)
@@ -163,6 +170,15 @@ def _take(request: HttpRequest, survey: Survey, lang: str) -> HttpResponse:
     if invite and answer is None and request.GET.get("i"):
         _set_state(out, survey, f":{invite}")
     return out
+
+
+def _invitation_refused(
+    request: HttpRequest, survey: Survey, invite: str | None, base: dict[str, Any]
+) -> HttpResponse:
+    """A used invitation says so plainly; a missing or wrong one gets the general message."""
+    used = services.invitation_used(survey, invite)
+    template = "surveys/take_invitation_used.html" if used else "surveys/take_invitation.html"
+    return render(request, template, base, status=403)
 
 
 def _resume_page(answer, total: int) -> int:  # noqa: ANN001
