@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := zichtbaar.settings
 
-.PHONY: install browser demo serve test test-postgres lint format bench messages clean
+.PHONY: install browser demo serve test test-postgres smoke lint format bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install browser
 
 test-postgres: install browser
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest -q
+
+# The production profile (PostgreSQL, Redis cache, RQ, gunicorn, SMTP) on this machine's services.
+smoke: install
+	$(BIN)/python -m tests.production.smoke
 
 lint: install
 	$(BIN)/ruff check .

@@ -30,9 +30,11 @@ import ipaddress
 import logging
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -77,6 +79,11 @@ DEFAULT_SEVERITY: Mapping[str, str] = MappingProxyType(
     }
 )
 CODES: tuple[str, ...] = tuple(DEFAULT_SEVERITY)
+
+#: The longest text the web and the API hand to the check (a LinkedIn post is at most 3,000
+#: characters; this leaves room for drafts and pasted notes). The check itself is linear in the
+#: text's length, so this bounds a request's time, not its correctness.
+MAX_CHECK_LENGTH = 10_000
 
 #: Host patterns that are always internal (on top of ``CheckContext.internal_hosts``), plus
 #: private, loopback and link-local IP literals and single-label hosts (``http://wiki/``).
@@ -457,6 +464,36 @@ def _format_date(value: dt.date, catalogue: Mapping[str, Any]) -> str:
     return text
 
 
+class _Spans:
+    """Half-open spans merged into disjoint sorted ones, for "is this inside / does this overlap
+    any of them" in O(log n). Scanning every span per word made long texts quadratic."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(s for s in spans if s[0] < s[1]):
+            if self.ends and start < self.ends[-1]:  # overlaps the one before: one span
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends, strict=True))
+
+    def contains(self, position: int) -> bool:
+        """Some span has ``start <= position < end``."""
+        i = bisect_right(self.starts, position) - 1
+        return i >= 0 and position < self.ends[i]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span has ``span_start < end and start < span_end``."""
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and start < self.ends[i]
+
+
 # ---------------------------------------------------------------------------------------------
 # Detectors: each returns raw hits (start, end, variant, params)
 # ---------------------------------------------------------------------------------------------
@@ -802,10 +839,15 @@ def _links(text: str) -> list[tuple[int, int, str, str]]:
     out = []
     for match in _LINK.finditer(text):
         start, end = match.span()
-        while end > start and text[end - 1] in _TRAILING:
-            if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
-                break
-            end -= 1
+        if text[end - 1] in _TRAILING:
+            # Counted once and kept up to date: counting per trimmed ")" was quadratic.
+            opens, closes = text.count("(", start, end), text.count(")", start, end)
+            while end > start and text[end - 1] in _TRAILING:
+                if text[end - 1] == ")":
+                    if opens >= closes:
+                        break
+                    closes -= 1
+                end -= 1
         kind = match.lastgroup or "bare"
         if kind == "tld":
             kind = "bare"
@@ -829,12 +871,13 @@ def _shouting(text: str, masked: list[tuple[int, int]]) -> list[tuple[int, int]]
     out = []
     run_start = run_end = -1
     words = letters = 0
+    spans = _Spans(masked)
     for match in _CAPS_CANDIDATE.finditer(text):
         word = match.group()
         start, end = match.span()
         if not word.isupper() or (start > 0 and text[start - 1] in "#@"):
             continue
-        if any(a <= start < b for a, b in masked):
+        if spans.contains(start):
             continue
         if run_start >= 0 and _run_continues(text, run_end, start):
             run_end = end
@@ -938,6 +981,25 @@ _SEVERITY_RANK = {TIP: 0, CHANGE: 1}
 _REGION_CODES = frozenset({"form.too_long"})
 
 
+def _first_per_span(found: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Of ``(priority, start, end)`` hits taken in order (priority, then position), each one that
+    overlaps none taken before it."""
+    chosen: list[tuple[int, int, int]] = []
+    taken = _Spans(())
+    hits = sorted(found)
+    for priority in sorted({hit[0] for hit in hits}):
+        # Sorted by start: of this priority's hits only the last one taken can overlap; the more
+        # specific ones taken before are one bisect away.
+        mine: list[tuple[int, int]] = []
+        for p, start, end in hits:
+            if p != priority or (mine and start < mine[-1][1]) or taken.overlaps(start, end):
+                continue
+            mine.append((start, end))
+            chosen.append((p, start, end))
+        taken = _Spans([*taken.pairs(), *mine])
+    return chosen
+
+
 class _Run:
     def __init__(self, text: str, ctx: CheckContext, strict: bool) -> None:
         self.text = text
@@ -1018,11 +1080,7 @@ class _Run:
             priority = _PERSONAL_PRIORITY.index(code)
             for start, end in self.guard(detector, text):
                 found.append((priority, start, end))
-        taken: list[tuple[int, int]] = []
-        for priority, start, end in sorted(found):
-            if any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
+        for priority, start, end in _first_per_span(found):
             self.add(_PERSONAL_PRIORITY[priority], start, end)
 
     def confidential(self) -> None:
@@ -1107,9 +1165,9 @@ class _Run:
         internal = (*DEFAULT_INTERNAL_HOSTS, *(ctx.internal_hosts or ()))
         allowed = tuple(ctx.allowed_hosts or ())
         own = tuple(ctx.own_hosts or ())
-        email_spans = _emails(self.text) if "@" in self.text else []
+        emails = _Spans(_emails(self.text) if "@" in self.text else ())
         for start, end, host, kind in self.links:
-            if any(a < end and start < b for a, b in email_spans):
+            if emails.overlaps(start, end):
                 continue
             if own and _hosts_match(host, own):
                 continue
@@ -1144,12 +1202,8 @@ class _Run:
                 max=limit,
             )
         if self.on("form.hashtags") and "#" in text:
-            link_spans = [(a, b) for a, b, _, _ in self.links]
-            tags = [
-                m.span()
-                for m in _HASHTAG.finditer(text)
-                if not any(a <= m.start() < b for a, b in link_spans)
-            ]
+            link_spans = _Spans((a, b) for a, b, _, _ in self.links)
+            tags = [m.span() for m in _HASHTAG.finditer(text) if not link_spans.contains(m.start())]
             try:
                 most = max(0, int(ctx.max_hashtags))
             except (TypeError, ValueError):
@@ -1299,21 +1353,26 @@ def merge(findings: Iterable[Finding]) -> tuple[Finding, ...]:
                 continue
         bucket.append(finding)
     merged = [f for bucket in by_code.values() for f in bucket]
+    # Per severity rank: the spans of more severe findings sorted by start, with the furthest end
+    # reached so far. "Some more severe span contains this one" is then one bisect, instead of a
+    # scan over all findings per finding (quadratic on long texts).
+    containers = [
+        (f.start, f.end, _SEVERITY_RANK.get(f.severity, 1))
+        for f in merged
+        if f.code not in _REGION_CODES and f.start < f.end
+    ]
+    severer: dict[int, tuple[list[int], list[int]]] = {}
+    for rank in {_SEVERITY_RANK.get(f.severity, 1) for f in merged}:
+        spans = sorted((a, b) for a, b, r in containers if r > rank)
+        severer[rank] = ([a for a, _b in spans], list(accumulate((b for _a, b in spans), max)))
     kept = []
     for finding in merged:
         if finding.start == finding.end:
             kept.append(finding)
             continue
-        rank = _SEVERITY_RANK.get(finding.severity, 1)
-        swallowed = any(
-            other.code not in _REGION_CODES
-            and _SEVERITY_RANK.get(other.severity, 1) > rank
-            and other.start <= finding.start
-            and finding.end <= other.end
-            and other.start < other.end
-            for other in merged
-        )
-        if not swallowed:
+        starts, reach = severer[_SEVERITY_RANK.get(finding.severity, 1)]
+        i = bisect_right(starts, finding.start) - 1
+        if not (i >= 0 and reach[i] >= finding.end):
             kept.append(finding)
     return tuple(sorted(kept, key=_order))
 

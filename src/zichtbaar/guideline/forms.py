@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zichtbaar.guideline.checker import CODES
+from zichtbaar.guideline.checker import CODES, MAX_CHECK_LENGTH
 from zichtbaar.guideline.models import (
     CheckSettings,
     GuidelineSection,
@@ -13,9 +13,19 @@ from zichtbaar.guideline.models import (
     QuietPeriod,
     Rule,
 )
+from zichtbaar.moments.forms import bounded_text
 
 # The rule codes the checker knows, in its order.
 RULE_CODES = list(CODES)
+
+# Limits for fields that are TextFields in the database: generous for what people write there,
+# and a megabyte pasted into one is a field error instead of a stored megabyte.
+MAX_INTRO = 5_000
+MAX_SUMMARY = 2_000  # "five short lines"
+MAX_SECTION_TEXT = 10_000  # Markdown, per language
+MAX_HOST_LIST = 10_000  # one host per line
+MAX_PHRASES = 5_000  # one phrase per line
+MAX_PASTED_LIST = 1_000_000  # 10,000 terms or clients fit easily; bigger lists come as a file
 
 
 class VersionForm(forms.ModelForm):
@@ -26,6 +36,14 @@ class VersionForm(forms.ModelForm):
             f: forms.Textarea(attrs={"rows": 5})
             for f in ["intro_nl", "intro_en", "summary_nl", "summary_en"]
         }
+        formfield_callback = bounded_text(
+            {
+                "intro_nl": MAX_INTRO,
+                "intro_en": MAX_INTRO,
+                "summary_nl": MAX_SUMMARY,
+                "summary_en": MAX_SUMMARY,
+            }
+        )
 
 
 SectionFormSet = forms.inlineformset_factory(
@@ -47,6 +65,9 @@ SectionFormSet = forms.inlineformset_factory(
         f: forms.Textarea(attrs={"rows": 4})
         for f in ["encouraged_nl", "encouraged_en", "avoid_nl", "avoid_en"]
     },
+    formfield_callback=bounded_text(
+        {f: MAX_SECTION_TEXT for f in ["encouraged_nl", "encouraged_en", "avoid_nl", "avoid_en"]}
+    ),
 )
 
 
@@ -70,6 +91,13 @@ class SettingsForm(forms.ModelForm):
             f: forms.Textarea(attrs={"rows": 3})
             for f in ["internal_hosts", "allowed_hosts", "disclosure_phrases"]
         }
+        formfield_callback = bounded_text(
+            {
+                "internal_hosts": MAX_HOST_LIST,
+                "allowed_hosts": MAX_HOST_LIST,
+                "disclosure_phrases": MAX_PHRASES,
+            }
+        )
 
 
 class QuietPeriodForm(forms.ModelForm):
@@ -95,7 +123,10 @@ class QuietPeriodForm(forms.ModelForm):
 class ListUploadForm(forms.Form):
     file = forms.FileField(label=_("File"), required=False)
     text = forms.CharField(
-        label=_("Or paste, one per line"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Or paste, one per line"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_PASTED_LIST,
     )
     replace = forms.BooleanField(label=_("Replace the whole list"), required=False)
 
@@ -115,7 +146,9 @@ class ListUploadForm(forms.Form):
 
 class TryForm(forms.Form):
     text = forms.CharField(
-        label=_("Text to try"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+        label=_("Text to try"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_CHECK_LENGTH,
     )
     language = forms.ChoiceField(
         label=_("Language"), choices=[("nl", "Nederlands"), ("en", "English")]

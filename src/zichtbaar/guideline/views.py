@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zichtbaar.compose import services as compose_services
 from zichtbaar.guideline import selectors, services
+from zichtbaar.guideline.checker import MAX_CHECK_LENGTH
 from zichtbaar.guideline.forms import (
     RULE_CODES,
     ListUploadForm,
@@ -59,31 +62,61 @@ def read(request: TenantRequest) -> HttpResponse:
     )
 
 
+def _bad_request(field: str, message: str) -> JsonResponse:
+    return JsonResponse({"errors": {field: [message]}}, status=400)
+
+
+def _characters(count: int) -> str:
+    return formats.number_format(count, force_grouping=True)
+
+
+# A moment id the database can hold (a larger integer would make the query itself fail).
+_MAX_ID = 2**63 - 1
+
+
 @member_required
 @require_POST
 def api_check(request: TenantRequest) -> JsonResponse:
-    """POST {"text": ..., "moment": id?, "lang": "nl"|"en"?} → the same JSON as `zichtbaar check_post`."""
+    """POST {"text": ..., "moment": id?, "lang": "nl"|"en"?} → the same JSON as `zichtbaar check_post`.
+
+    The text is at most MAX_CHECK_LENGTH characters and the body at most
+    DATA_UPLOAD_MAX_MEMORY_SIZE bytes; anything else that is not the expected JSON object answers
+    400 with a message per field, never a 500."""
     try:
-        payload = json.loads(request.body or b"{}")
-    except ValueError:
-        return JsonResponse({"errors": {"body": [_("Send a JSON object.")]}}, status=400)
+        body = request.body
+    except RequestDataTooBig:
+        return _bad_request(
+            "body",
+            _("This request is too large. Send at most %(limit)s characters of text.")
+            % {"limit": _characters(MAX_CHECK_LENGTH)},
+        )
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, RecursionError):  # RecursionError: deeply nested arrays or objects
+        return _bad_request("body", _("Send a JSON object."))
+    if not isinstance(payload, dict):
+        return _bad_request("body", _("Send a JSON object."))
     errors: dict[str, list[str]] = {}
-    text = payload.get("text") if isinstance(payload, dict) else None
+    text: Any = payload.get("text")
     if not isinstance(text, str):
         errors["text"] = [_("Send the text to check as a string.")]
+    elif len(text) > MAX_CHECK_LENGTH:
+        errors["text"] = [
+            _("At most %(limit)s characters can be checked (this text has %(length)s).")
+            % {"limit": _characters(MAX_CHECK_LENGTH), "length": _characters(len(text))}
+        ]
     moment = None
-    moment_id = payload.get("moment") if isinstance(payload, dict) else None
+    moment_id = payload.get("moment")
     if moment_id is not None:
+        valid_id = type(moment_id) is int and 0 < moment_id <= _MAX_ID  # not a bool, not huge
         moment = (
-            moment_selectors.moment_for_person(request.membership, moment_id)
-            if isinstance(moment_id, int)
-            else None
+            moment_selectors.moment_for_person(request.membership, moment_id) if valid_id else None
         )
         if moment is None:
             errors["moment"] = [_("No such moment for you.")]
     if errors:
         return JsonResponse({"errors": errors}, status=400)
-    result = compose_services.check_post(str(text), moment=moment, membership=request.membership)
+    result = compose_services.check_post(text, moment=moment, membership=request.membership)
     return JsonResponse(result.as_dict())
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -31,6 +32,24 @@ COMMS_FIELDS = [
     "shareable_from",
     "shareable_until",
 ]
+
+# Text fields that are TextFields in the database get these limits in the form, so a megabyte
+# pasted into one is a field error instead of a stored megabyte.
+MAX_WHAT_HAPPENED = 5_000  # "in a few sentences"; a LinkedIn post is at most 3,000
+MAX_TYPE_DESCRIPTION = 1_000
+
+
+def bounded_text(limits: Mapping[str, int]) -> Callable[..., forms.Field | None]:
+    """A ModelForm ``formfield_callback`` giving the named model fields a ``max_length`` (and the
+    textarea its ``maxlength``)."""
+
+    def formfield(db_field: Any, **kwargs: Any) -> forms.Field | None:
+        if db_field.name in limits:
+            kwargs["max_length"] = limits[db_field.name]
+        return db_field.formfield(**kwargs)
+
+    return formfield
+
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 # Pixels are checked from the file's header, before anything is decoded: a small PNG can hold
@@ -120,6 +139,7 @@ class MomentForm(forms.ModelForm):
             "audience_teams": forms.CheckboxSelectMultiple,
         }
         field_classes = {"image": BoundedImageField}
+        formfield_callback = bounded_text({"what_happened": MAX_WHAT_HAPPENED})
         help_texts = {
             "what_happened": _("In a few sentences: what happened, and why it matters."),
             "facts_who": _("Who was involved, e.g. 'team Data & AI with the municipality'."),
@@ -210,6 +230,9 @@ class MomentTypeForm(forms.ModelForm):
             "description_nl": forms.Textarea(attrs={"rows": 2}),
             "description_en": forms.Textarea(attrs={"rows": 2}),
         }
+        formfield_callback = bounded_text(
+            {"description_nl": MAX_TYPE_DESCRIPTION, "description_en": MAX_TYPE_DESCRIPTION}
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from zichtbaar.compose.suggestions import all_angles, angle_label
