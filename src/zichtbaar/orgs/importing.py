@@ -1,10 +1,16 @@
-"""Importing people from a spreadsheet (CSV): validate every row first, then import all or nothing.
+"""Importing people from a spreadsheet (CSV): validate every row first, import only a valid file.
 
 The two entry points:
 
 - ``parse_people(data, org) -> ImportResult`` reads and validates a CSV file without writing.
 - ``import_people(org, data, *, dry_run=False) -> ImportReport`` validates, and only when every
-  row is valid, creates or updates the people (keyed by e-mail address) in one transaction.
+  row is valid, creates or updates the people (keyed by e-mail address) in short batches.
+
+Writes are committed in batches of at most BATCH_ROWS people or BATCH_SECONDS, so that no
+transaction holds SQLite's one write lock for long (a tracked-link click waits at most one
+batch). A file is still all or nothing where it matters: nothing is written while one row is
+invalid. If saving fails part-way, the report says how many people were saved; importing the
+same file again is safe, because people are keyed by e-mail address (docs/decisions.md).
 
 Row numbers are the ones a spreadsheet shows: the header is row 1, the first person row 2.
 Messages are translated with the active language, so call these inside
@@ -16,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +45,15 @@ from zichtbaar.orgs.services import (
 
 MAX_ROWS = 20_000
 HEADER_ROW = 1
+# One batch is one transaction: at most this many people, and no new person once it has run
+# this long (people cost differently: an invitation renders an e-mail). A click that arrives
+# during a batch waits for the rest of it (bench/clicks.py --during-import).
+BATCH_ROWS = 200
+BATCH_SECONDS = 0.015
+# On SQLite, between batches the import steps aside this long, so that a writer waiting for the
+# lock (a click polls every few milliseconds, see sharing.services.store_click) gets it before
+# the next batch does, instead of waiting behind the whole import.
+BATCH_PAUSE = 0.01
 
 # Normalised header (lower case, without spaces, hyphens and underscores) -> field.
 COLUMN_ALIASES: dict[str, str] = {
@@ -439,13 +455,21 @@ def import_people(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     invited_by: User | None = None,
+    start: int = 0,
+    committed: Callable[[int, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Validate ``data`` (a CSV file as bytes/text/file object, or an ``ImportResult``) and,
-    only when every row is valid, create or update everyone in one transaction.
+    only when every row is valid, create or update everyone, one short transaction per batch.
 
     With ``dry_run`` nothing is written; ``created``/``updated``/``invited`` say what would
     happen. Someone whose account exists but is not in ``org`` is invited, never added.
     ``progress(done, total)`` is called every 1,000 people while importing.
+
+    ``start`` skips the first people of the file: an earlier attempt committed them.
+    ``committed(done, report)`` runs inside each batch's transaction, as its last write, with
+    the number of people handled so far (``start`` included) and this call's counts; if it
+    raises, that batch is rolled back and the exception propagates. If saving a batch fails,
+    the report holds an error and the counts of the batches committed before it.
     """
     result = data if isinstance(data, ImportResult) else parse_people(data, org)
     report = ImportReport(
@@ -464,39 +488,73 @@ def import_people(
         return report
 
     total = len(result.people)
+    # Inside an outer transaction (the command line, tests) batches are savepoints and the lock
+    # is held anyway: stepping aside would only make the import slower.
+    db = transaction.get_connection()
+    step_aside = db.vendor == "sqlite" and not db.in_atomic_block
+    done = start
     row = HEADER_ROW
-    try:
-        with transaction.atomic():
-            for done, (person_row, person) in enumerate(result.people, start=1):
-                row = person_row  # named in the report if saving fails
-                try:
-                    _membership, created = upsert_person(org, person)
-                except NeedsConsent:
-                    invite(
-                        org=org,
-                        email=person.email,
-                        role=person.role or Role.EMPLOYEE,
-                        team=get_or_create_team(org, person.team),
-                        invited_by=invited_by,
-                    )
-                    report.invited += 1
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    report.updated += 1
-                if progress and done % 1000 == 0:
-                    progress(done, total)
-    except DatabaseError as exc:
-        report.created = report.updated = report.invited = 0
-        report.errors.append(
-            RowError(
-                row,
-                "",
-                _("Row %(row)d could not be saved: %(error)s") % {"row": row, "error": exc},
+    while done < total:
+        batch = ImportReport()
+        try:
+            with transaction.atomic():
+                started = time.monotonic()
+                end = min(done + BATCH_ROWS, total)
+                index = done
+                while index < end and (index == done or time.monotonic() - started < BATCH_SECONDS):
+                    row, person = result.people[index]  # the row is named if saving fails
+                    _save_person(org, person, batch, invited_by)
+                    index += 1
+                totals = ImportReport(
+                    created=report.created + batch.created,
+                    updated=report.updated + batch.updated,
+                    invited=report.invited + batch.invited,
+                )
+                if committed:
+                    committed(index, totals)
+        except DatabaseError as exc:
+            # Earlier batches are committed: the report says so instead of pretending otherwise.
+            report.errors.append(
+                RowError(
+                    row,
+                    "",
+                    _("Row %(row)d could not be saved: %(error)s") % {"row": row, "error": exc},
+                )
             )
+            return report
+        report.created, report.updated, report.invited = (
+            totals.created,
+            totals.updated,
+            totals.invited,
         )
+        for mark in range((done // 1000 + 1) * 1000, index + 1, 1000):
+            if progress:
+                progress(mark, total)
+        done = index
+        if done < total and step_aside:
+            time.sleep(BATCH_PAUSE)
     return report
+
+
+def _save_person(
+    org: Organisation, person: PersonData, report: ImportReport, invited_by: User | None
+) -> None:
+    try:
+        _membership, created = upsert_person(org, person)
+    except NeedsConsent:
+        invite(
+            org=org,
+            email=person.email,
+            role=person.role or Role.EMPLOYEE,
+            team=get_or_create_team(org, person.team),
+            invited_by=invited_by,
+        )
+        report.invited += 1
+        return
+    if created:
+        report.created += 1
+    else:
+        report.updated += 1
 
 
 def _accounts(emails: list[str]) -> set[str]:

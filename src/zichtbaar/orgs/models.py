@@ -179,13 +179,20 @@ class Invitation(models.Model):
 
 
 class ImportJob(models.Model):
-    """A people import started in the web interface; runs in the background with a status."""
+    """A people import started in the web interface; runs in the background with a status.
+
+    A worker claims the job with a conditional UPDATE and holds a lease it renews with every
+    batch it commits; a job whose lease ran out belonged to a worker that died and is taken up
+    again where it stopped (``done`` rows are committed), or failed after MAX_ATTEMPTS. The
+    uploaded file is wiped as soon as the job ends, either way (orgs/tasks.py).
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Nothing was imported")
+        # Not "nothing was imported": a job that fails part-way keeps the batches it committed.
+        FAILED = "failed", _("Stopped")
 
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(
@@ -202,6 +209,9 @@ class ImportJob(models.Model):
     invited = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=32, blank=True)  # the running worker's token
+    lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,59 +1,155 @@
-"""Background work for organisations and people."""
+"""Background work for organisations and people.
+
+A people import runs under a lease, as the outbox does (nudges/services.py): the worker claims
+the job with a conditional UPDATE, renews the lease in every batch it commits, and stops when
+its lease was taken over. `recover_stuck_imports` (from `runperiodic`) puts a job whose worker
+died back in the queue, to carry on after the last committed batch, or fails it after
+MAX_ATTEMPTS. The uploaded file holds personal data: it is wiped when the job ends either way.
+"""
 
 from __future__ import annotations
 
+import functools
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from zichtbaar.orgs.models import ImportJob
 
+# A batch commits in well under a second and renews the lease; parsing 20,000 rows takes a
+# few seconds. A lease this long only ever runs out when the worker is gone.
+LEASE = timedelta(minutes=5)
+# A file that killed this many workers is not tried again: it may be what kills them.
+MAX_ATTEMPTS = 3
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over (ours was presumed dead): stop without writing."""
+
+
+def stopped_message() -> str:
+    return _(
+        "The import stopped unexpectedly; nothing more will be imported. "
+        "Please upload the file again."
+    )
+
+
+def _claim(job_id: int, now: datetime) -> str | None:
+    """Take a queued job with a conditional UPDATE: of two workers, exactly one gets it."""
+    token = uuid.uuid4().hex
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING,
+        claimed_by=token,
+        lease_until=now + LEASE,
+        attempts=F("attempts") + 1,
+    )
+    return token if claimed else None
+
+
+def _mine(job_id: int, token: str) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(pk=job_id, claimed_by=token, status=ImportJob.Status.RUNNING)
+
 
 @task()
 def run_people_import(job_id: int) -> str:
     """Run an import the comms screen started; progress and the report are kept on the job."""
-    # A conditional UPDATE claims the job, so a job enqueued twice runs once.
-    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
-    ):
+    token = _claim(job_id, timezone.now())
+    if token is None:
         return "already claimed"
     try:
-        return _run(job_id)
+        return _run(job_id, token)
+    except LeaseLost:
+        return "taken over"
     except Exception:
         # Whatever went wrong, the job ends and the uploaded personal data goes.
-        ImportJob.objects.filter(pk=job_id).update(
+        job = ImportJob.objects.only("language").get(pk=job_id)
+        with translation.override(job.language):
+            message = stopped_message()
+        _mine(job_id, token).update(
             status=ImportJob.Status.FAILED,
             content=b"",
+            claimed_by="",
+            lease_until=None,
             finished_at=timezone.now(),
-            errors=[
-                {
-                    "row": 0,
-                    "column": "",
-                    "message": _("The import stopped unexpectedly. Nothing was imported."),
-                }
-            ],
+            errors=[{"row": 0, "column": "", "message": message}],
         )
         raise
 
 
-def _run(job_id: int) -> str:
-    from zichtbaar.orgs.importing import import_people, parse_people
+def _run(job_id: int, token: str) -> str:
+    from zichtbaar.orgs.importing import ImportReport, import_people, parse_people
 
-    job = ImportJob.objects.select_related("org").get(pk=job_id)
+    job = ImportJob.objects.select_related("org", "created_by").get(pk=job_id)
+    # What an earlier attempt committed before its worker died: carried on from, not redone.
+    before = (job.created, job.updated, job.invited)
+
+    def counts(report: ImportReport) -> dict[str, int]:
+        return {
+            "created": before[0] + report.created,
+            "updated": before[1] + report.updated,
+            "invited": before[2] + report.invited,
+        }
+
+    def committed(done: int, report: ImportReport) -> None:
+        # In the batch's own transaction: the counts are exactly what is committed.
+        if not _mine(job_id, token).update(
+            done=done, lease_until=timezone.now() + LEASE, **counts(report)
+        ):
+            raise LeaseLost
+
     with translation.override(job.language):
         parsed = parse_people(bytes(job.content), job.org)
-        # Known before the all-or-nothing transaction starts, so the status page can say it.
-        ImportJob.objects.filter(pk=job_id).update(total=len(parsed.people))
-        report = import_people(job.org, parsed, invited_by=job.created_by)
-    ImportJob.objects.filter(pk=job_id).update(
+        if not _mine(job_id, token).update(
+            total=len(parsed.people), lease_until=timezone.now() + LEASE
+        ):
+            raise LeaseLost
+        report = import_people(
+            job.org, parsed, invited_by=job.created_by, start=job.done, committed=committed
+        )
+    _mine(job_id, token).update(
         status=ImportJob.Status.DONE if report.ok else ImportJob.Status.FAILED,
-        done=report.total if report.ok else 0,
-        created=report.created,
-        updated=report.updated,
-        invited=report.invited,
         errors=[{"row": e.row, "column": e.column, "message": e.message} for e in report.errors],
         warnings=list(report.warnings),
         finished_at=timezone.now(),
         content=b"",  # the file held personal data; keep only the report
+        claimed_by="",
+        lease_until=None,
+        **counts(report),
     )
     return "done" if report.ok else "failed"
+
+
+def recover_stuck_imports(now: datetime | None = None) -> dict[str, int]:
+    """Jobs whose worker died (lease ran out): queue them again, or fail them after
+    MAX_ATTEMPTS with a message for the person who uploaded the file. Run by `runperiodic`."""
+    now = now or timezone.now()
+    done = {"resumed": 0, "failed": 0}
+    # A running job without a lease dates from before leases: its worker is long gone.
+    stuck = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+    )
+    for job_id, token, attempts, language in stuck.values_list(
+        "pk", "claimed_by", "attempts", "language"
+    ):
+        # Conditional on the dead worker's token: a job renewed meanwhile is left alone.
+        still_stuck = stuck.filter(pk=job_id, claimed_by=token)
+        if attempts >= MAX_ATTEMPTS:
+            with translation.override(language):
+                message = stopped_message()
+            done["failed"] += still_stuck.update(
+                status=ImportJob.Status.FAILED,
+                content=b"",
+                claimed_by="",
+                lease_until=None,
+                finished_at=now,
+                errors=[{"row": 0, "column": "", "message": message}],
+            )
+        elif still_stuck.update(status=ImportJob.Status.QUEUED, claimed_by="", lease_until=None):
+            done["resumed"] += 1
+            transaction.on_commit(functools.partial(run_people_import.enqueue, job_id))
+    return done

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
 import hmac
+import json
+import logging
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 from urllib.parse import quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.models import User
 from zichtbaar.sharing.models import Click, Share, TrackedLink
+
+logger = logging.getLogger(__name__)
 
 LINKEDIN_COMPOSER = "https://www.linkedin.com/feed/?shareActive=true&text="
 MAX_POST_LENGTH = 3000
@@ -135,8 +143,16 @@ def refresh_destinations(moment: Moment) -> int:
     links = list(TrackedLink.objects.filter(moment=moment))
     for link in links:
         link.destination = with_utm(moment.link, campaign=campaign_for(moment), content=link.code)
-        forget_code(link.code)
     TrackedLink.objects.bulk_update(links, ["destination"], batch_size=500)
+    # Forget cached destinations only once the new ones are committed: a redirect in between
+    # would otherwise read the old row and cache it again.
+    codes = [link.code for link in links]
+
+    def forget() -> None:
+        for code in codes:
+            forget_code(code)
+
+    transaction.on_commit(forget)
     return len(links)
 
 
@@ -178,6 +194,11 @@ def visitor_hash(address: str, user_agent: str, day: date) -> str:
     return digest.hexdigest()[:32]
 
 
+def _click_values(address: str, user_agent: str, at: datetime, automated: bool) -> tuple[str, bool]:
+    visitor = visitor_hash(address, user_agent, timezone.localdate(at))
+    return visitor, automated or is_bot(user_agent)
+
+
 def record_click(
     link_id: int,
     address: str,
@@ -192,17 +213,150 @@ def record_click(
     person's browser makes (HEAD), whatever their user agent says.
     """
     at = at or timezone.now()
-    visitor = visitor_hash(address, user_agent, timezone.localdate(at))
-    flagged = automated or is_bot(user_agent)
+    visitor, flagged = _click_values(address, user_agent, at, automated)
+    _insert_click(link_id, at, visitor, flagged)
+    return Click(link_id=link_id, at=at, visitor=visitor, is_bot=flagged)
+
+
+def _insert_click(link_id: int, at: datetime, visitor: str, flagged: bool) -> None:
     # One plain INSERT: the ORM's model machinery doubled the cost of the redirect (bench/clicks.py).
     with connection.cursor() as cursor:
         cursor.execute(
             _INSERT_CLICK,
             [link_id, connection.ops.adapt_datetimefield_value(at), visitor, flagged],
         )
-    return Click(link_id=link_id, at=at, visitor=visitor, is_bot=flagged)
 
 
 _INSERT_CLICK = (
     f"INSERT INTO {Click._meta.db_table} (link_id, at, visitor, is_bot) VALUES (%s, %s, %s, %s)"  # noqa: S608
 )
+
+# --- a click is never lost -----------------------------------------------------------------
+# A click never waits long for the database. On SQLite it does not sit in SQLite's busy handler
+# (which sleeps up to 100 ms between tries, for up to busy_timeout = 10 s): it tries, and polls
+# every few milliseconds itself, so it takes the write lock in the pause a bulk write leaves
+# between two short transactions. Other refusals (a dropped connection) are tried again after a
+# short wait. A click the database has not taken within CLICK_PATIENCE goes to a spool file next
+# to the database, which `runperiodic` drains; not a table or the cache, which live in the very
+# database that refused it (docs/decisions.md). The visitor is redirected either way.
+
+CLICK_PATIENCE = 0.05  # seconds a visitor may wait for their click to be stored
+LOCK_POLL = 0.002  # seconds between tries while SQLite's write lock is taken
+CLICK_RETRY_DELAYS = (0.005, 0.02)  # before the 2nd and later tries after other refusals
+
+
+def click_spool_path() -> Path:
+    """One JSON line a click; ZICHTBAAR_CLICK_SPOOL, else clicks-spool.jsonl in DATA_DIR."""
+    configured = getattr(settings, "ZICHTBAAR_CLICK_SPOOL", None)
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "clicks-spool.jsonl"
+
+
+@contextlib.contextmanager
+def _no_busy_wait() -> Iterator[None]:
+    """On SQLite: busy_timeout 0 while a click is stored (we poll instead), then as it was."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    (before,) = raw.execute("PRAGMA busy_timeout").fetchone()
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        if connection.connection is raw:
+            raw.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+def store_click(link_id: int, address: str, user_agent: str, *, automated: bool = False) -> bool:
+    """Record a click so that it is never lost: True once it is in the database, False when it
+    went to the spool instead. IntegrityError (the link is gone) is the caller's to handle."""
+    at = timezone.now()
+    visitor, flagged = _click_values(address, user_agent, at, automated)
+    deadline = time.monotonic() + CLICK_PATIENCE
+    tries = 0
+    with _no_busy_wait():
+        while True:
+            try:
+                _insert_click(link_id, at, visitor, flagged)
+                return True
+            except IntegrityError:
+                raise
+            except OperationalError as exc:
+                error: DatabaseError = exc
+                locked = "locked" in str(exc) or "busy" in str(exc)
+                delay = LOCK_POLL if locked else CLICK_RETRY_DELAYS[min(tries, 1)]
+                tries += 1
+                if time.monotonic() + delay > deadline:
+                    break
+                time.sleep(delay)
+                if not locked and connection.vendor != "sqlite":
+                    connection.close_if_unusable_or_obsolete()  # a broken one is replaced
+            except DatabaseError as exc:
+                error = exc
+                break
+    logger.warning("click on link %s kept in the spool after %d tries: %s", link_id, tries, error)
+    try:
+        spool_click(link_id, at, visitor, flagged)
+    except OSError:
+        # Nowhere left to keep it; the visitor still gets their redirect.
+        logger.exception("lost a click on link %s: the spool cannot be written", link_id)
+    return False
+
+
+def spool_click(link_id: int, at: datetime, visitor: str, flagged: bool) -> None:
+    """Append one click to the spool; the visitor's address is not in it, only the hash."""
+    line = json.dumps({"link": link_id, "at": at.isoformat(), "visitor": visitor, "bot": flagged})
+    path = click_spool_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        # The same lock the drain holds while it reads and empties the file.
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(line + "\n")
+
+
+def drain_click_spool() -> int:
+    """Move spooled clicks into the database (`runperiodic`); returns how many were stored.
+
+    The file stays locked from reading to emptying, so a click spooled meanwhile waits and lands
+    in the emptied file. If the database still refuses, the file is left as it was.
+    """
+    path = click_spool_path()
+    try:
+        handle = path.open("r+", encoding="utf-8")
+    except FileNotFoundError:
+        return 0
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        clicks = []
+        for line in handle:
+            try:
+                item = json.loads(line)
+                clicks.append(
+                    Click(
+                        link_id=int(item["link"]),
+                        at=datetime.fromisoformat(item["at"]),
+                        visitor=str(item["visitor"])[:32],
+                        is_bot=bool(item["bot"]),
+                    )
+                )
+            except (ValueError, KeyError, TypeError):
+                # A line a crashed process left half-written.
+                logger.warning("skipped an unreadable line in the click spool %s", path)
+        if not clicks:
+            handle.truncate(0)
+            return 0
+        wanted = sorted({click.link_id for click in clicks})
+        existing: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            existing.update(
+                TrackedLink.objects.filter(pk__in=wanted[start : start + 500]).values_list(
+                    "pk", flat=True
+                )
+            )
+        # A link deleted since takes its clicks with it, as it would have in the database.
+        kept = [click for click in clicks if click.link_id in existing]
+        with transaction.atomic():
+            Click.objects.bulk_create(kept, batch_size=500)
+        handle.truncate(0)
+    return len(kept)

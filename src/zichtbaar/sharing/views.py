@@ -42,7 +42,8 @@ def follow_link(request: HttpRequest, code: str) -> HttpResponse:
 
     The hot path is a cache hit (else one indexed SELECT) and one INSERT, served by
     TrackedLinkMiddleware before the middleware it does not need. Without the owner's consent
-    the visitor is redirected and nothing is stored.
+    the visitor is redirected and nothing is stored. A click the database refuses is tried
+    again and else spooled (services.store_click): the visitor is always redirected.
     """
     found = selectors.link_destination(code)
     if found is None:
@@ -54,7 +55,7 @@ def follow_link(request: HttpRequest, code: str) -> HttpResponse:
         automated = request.method == "HEAD"
         try:
             try:
-                services.record_click(link_id, address, user_agent, automated=automated)
+                services.store_click(link_id, address, user_agent, automated=automated)
             except IntegrityError:
                 # The link was deleted while its destination was still cached.
                 found = selectors.link_destination(code, cached=False)
@@ -62,7 +63,7 @@ def follow_link(request: HttpRequest, code: str) -> HttpResponse:
                     raise Http404 from None
                 link_id, destination, counted = found
                 if counted:
-                    services.record_click(link_id, address, user_agent, automated=automated)
+                    services.store_click(link_id, address, user_agent, automated=automated)
         except DatabaseError:
             # The visitor still gets where they were going; the failure is logged, not hidden.
             logger.exception("could not record a click on link %s", link_id)

@@ -6,16 +6,24 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from zichtbaar.nudges import services
+from zichtbaar.orgs.tasks import recover_stuck_imports
+from zichtbaar.sharing.services import drain_click_spool
 
 
 class Command(BaseCommand):
     help = (
         "Queue what is due (digests, moment prompts, reminders, welcomes, chat announcements), "
-        "put back messages of workers that died, and start deliveries. Run it from cron every "
-        "few minutes; it is safe to run as often as you like."
+        "put back messages and imports of workers that died, store clicks the database refused "
+        "earlier, and start deliveries. Run it from cron every few minutes; it is safe to run "
+        "as often as you like."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             done = services.run_periodic()
+        # Each in its own short transactions, outside the one above.
+        imports = recover_stuck_imports()
+        done["imports_resumed"] = imports["resumed"]
+        done["imports_failed"] = imports["failed"]
+        done["clicks_from_spool"] = drain_click_spool()
         self.stdout.write(" ".join(f"{k}={v}" for k, v in done.items()))
