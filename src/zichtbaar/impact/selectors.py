@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -106,6 +107,50 @@ class MyImpact:
     updated: dt.datetime | None = None
 
 
+@dataclass(frozen=True)
+class LinkClicks:
+    clicks: int = 0
+    visitors: int = 0
+
+
+@dataclass
+class ClicksBrought:
+    """What one person's tracked links brought in one organisation: per link and in total."""
+
+    links: dict[int, LinkClicks] = field(default_factory=dict)
+
+    @property
+    def clicks(self) -> int:
+        return sum(c.clicks for c in self.links.values())
+
+    @property
+    def visitors(self) -> int:
+        return sum(c.visitors for c in self.links.values())
+
+
+def clicks_brought(org_id: int, user_ids: Iterable[int]) -> dict[int, ClicksBrought]:
+    """ "Clicks your shares brought": the one figure a person sees of it, on My impact and in
+    the digest e-mail, for many people in one grouped query (index clickdaily_user).
+
+    The period is "so far": every click by a person (bots excluded) on the person's tracked
+    links in this organisation, from the first one up to the last run of the click rollup
+    (ClickDaily). Pages ask for a rollup at most every few minutes and a digest sums the new
+    clicks before it is written, so the e-mail and My impact agree and neither reads the raw
+    clicks. Visitors: each day's distinct visitors, summed over days and links.
+    """
+    ids = list(user_ids)
+    out = {user_id: ClicksBrought() for user_id in ids}
+    rows = (
+        ClickDaily.objects.filter(org_id=org_id, user_id__in=ids)
+        .values_list("user_id", "link_id")
+        .annotate(clicks=Sum("clicks"), visitors=Sum("visitors"))
+        .order_by()
+    )
+    for user_id, link_id, clicks, visitors in rows:
+        out[user_id].links[link_id] = LinkClicks(clicks, visitors)
+    return out
+
+
 def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpact:
     """Only this person's own figures: every query is filtered on their user id."""
     user = membership.user
@@ -131,13 +176,8 @@ def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpac
     newest = [pk for _at, pk, _l in own[: MY_SHARES + 1]]
     found = Share.objects.filter(pk__in=newest).select_related("moment").in_bulk()
     shares = [found[pk] for pk in newest if pk in found]
-    per_link = {
-        r["link_id"]: (r["clicks"], r["visitors"])
-        for r in ClickDaily.objects.filter(user_id=user.pk, org_id=org_id)
-        .values("link_id")
-        .annotate(clicks=Sum("clicks"), visitors=Sum("visitors"))
-        .order_by()
-    }
+    brought = clicks_brought(org_id, [user.pk])[user.pk]  # the digest e-mail's figure too
+    per_link = {link: (c.clicks, c.visitors) for link, c in brought.links.items()}
     network = reach.network(profile.connections, profile.followers, assumptions)
     rows = []
     for s in shares[:MY_SHARES]:
@@ -154,8 +194,8 @@ def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpac
         quarter_shares=counts["quarter"],
         quarter_visitors=sum(per_link.get(i, (0, 0))[1] for i in quarter_links),
         quarter_clicks=sum(per_link.get(i, (0, 0))[0] for i in quarter_links),
-        all_visitors=sum(v for _, v in per_link.values()),
-        all_clicks=sum(c for c, _ in per_link.values()),
+        all_visitors=brought.visitors,
+        all_clicks=brought.clicks,
         more=len(shares) > MY_SHARES,
         assumptions=assumptions,
     )

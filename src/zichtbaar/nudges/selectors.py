@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from zichtbaar.compose import selectors as compose_selectors
+from zichtbaar.impact import selectors as impact_selectors
 from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.nudges.models import Message, Status
 from zichtbaar.orgs.models import Membership
 from zichtbaar.sharing import services as sharing_services
-from zichtbaar.sharing.models import Click, Share, TrackedLink
+from zichtbaar.sharing.models import Share, TrackedLink
 
 DIGEST_MOMENTS = 3
 
@@ -59,7 +60,10 @@ def impact_of(membership: Membership) -> tuple[int, int]:
 
 
 def impacts_of(org_id: int, user_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Shares and (human) clicks per person, for many people in two queries."""
+    """Shares and (human) clicks per person, for many people in two queries.
+
+    The clicks are `impact.selectors.clicks_brought`, the figure My impact shows as well.
+    """
     shares = dict(
         Share.objects.filter(org_id=org_id, user_id__in=user_ids)
         .values("user_id")
@@ -67,14 +71,8 @@ def impacts_of(org_id: int, user_ids: list[int]) -> tuple[dict[int, int], dict[i
         .values_list("user_id", "n")
         .order_by()
     )
-    clicks = dict(
-        Click.objects.filter(link__org_id=org_id, link__user_id__in=user_ids, is_bot=False)
-        .values("link__user_id")
-        .annotate(n=Count("id"))
-        .values_list("link__user_id", "n")
-        .order_by()
-    )
-    return shares, clicks
+    brought = impact_selectors.clicks_brought(org_id, user_ids)
+    return shares, {user_id: b.clicks for user_id, b in brought.items()}
 
 
 def digest_for(

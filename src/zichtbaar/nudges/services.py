@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from zichtbaar.impact import services as impact_services
 from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.nudges import emails, selectors
 from zichtbaar.nudges.channels import Permanent, Retry, slack, teams
@@ -335,6 +336,13 @@ def digest_key(pref: Preference, now: datetime) -> str:
     return f"digest:{pref.membership_id}:{period_key(frequency, timezone.localdate(now))}"
 
 
+def count_new_clicks() -> None:
+    """Sum the clicks that arrived since the last rollup before digests are written: the
+    digest's "your links were clicked N times" then is what My impact shows (both read
+    `impact.selectors.clicks_brought`), and never lags because nobody opened a page."""
+    impact_services.rollup_clicks()
+
+
 def queue_digest(
     membership: Membership,
     pref: Preference,
@@ -346,6 +354,7 @@ def queue_digest(
     key = digest_key(pref, now)
     if Message.objects.filter(key=key).exists():
         return None
+    count_new_clicks()
     with translation.override(pref.lang):
         digest = selectors.digest_for(membership)
     if digest.is_empty:
@@ -364,6 +373,7 @@ def queue_digest(
 def queue_test_digest(membership: Membership) -> Message | None:
     """A comms lead's own digest, now, marked as a test; never counts towards the cap."""
     pref = preference_for(membership)
+    count_new_clicks()
     with translation.override(pref.lang):
         digest = selectors.digest_for(membership)
     return queue_email(
@@ -396,6 +406,7 @@ def queue_digests(
     next chunk renders. `progress(done, total)` is called after each chunk.
     """
     now = now or timezone.now()
+    count_new_clicks()
     chunks = digest_chunks(org)
     total = sum(len(c) for c in chunks)
     queued = done = 0

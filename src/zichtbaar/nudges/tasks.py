@@ -47,6 +47,7 @@ def queue_digests(org_id: int, force: bool = False) -> int:
 
     org = Organisation.objects.get(pk=org_id)
     now = timezone.now().isoformat()  # every chunk uses the same digest period
+    services.count_new_clicks()  # once per run, not per chunk: chunks run side by side
     chunks = services.digest_chunks(org)
     for ids in chunks:
         enqueue(queue_digest_chunk, org_id, ids, force, now)

@@ -1,14 +1,18 @@
-"""Segment anonymity for survey results (pure, no Django).
+"""Segment anonymity for survey results (pure, no models).
 
+The threshold and complementary suppression come from the one source the dashboards use too,
+`zichtbaar.orgs.anonymity`, so the setting ANONYMITY_THRESHOLD (5 by default) changes both.
 The rules, as engagement-survey vendors apply them (Viva Glint, Qualtrics EX, Lattice):
 
-- a group of respondents is reported only when it holds at least MIN_CELL (5) people;
-- free-text comments are shown only when at least MIN_TEXT (10) people wrote one;
+- a group of respondents is reported only when it holds at least MIN_CELL people (the
+  threshold, 5 by default);
+- free-text comments are shown only when at least MIN_TEXT people wrote one (twice the
+  threshold, 10 by default);
 - complementary suppression: when a group is hidden, more groups of the same breakdown are
-  hidden until the hidden groups together hold at least 5 people, so that "total minus the
-  visible groups" never reveals a group under 5;
+  hidden until the hidden groups together hold at least MIN_CELL people, so that "total minus
+  the visible groups" never reveals a small group;
 - differencing: a group (a filter combination) whose members differ from an already released
-  group by fewer than 5 people (1 to 4, counted as the symmetric difference of the two sets of
+  group by fewer than MIN_CELL people (counted as the symmetric difference of the two sets of
   respondents) is refused, because comparing the two would show the answers of those few.
 
 `DifferencingGuard` remembers what was released (the whole sample first); `suppress_breakdown`
@@ -24,10 +28,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-MIN_CELL = 5
-MIN_TEXT = 10
+from zichtbaar.orgs.anonymity import (
+    DIFFERENCING,
+    SMALL,
+    Group,
+    complement,
+    differs_too_little,
+    text_threshold,
+    threshold,
+)
+
 MAX_COMMENTS = 60  # a report shows a seeded random sample of at most this many comments
 NOT_ANSWERED = "(not answered)"
+
+
+def __getattr__(name: str) -> int:
+    # MIN_CELL and MIN_TEXT are read when used, never copied at import: `anonymity.MIN_CELL` in
+    # the survey pages and reports always follows the one setting.
+    if name == "MIN_CELL":
+        return threshold()
+    if name == "MIN_TEXT":
+        return text_threshold()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AnonymityRefused(Exception):
@@ -42,16 +64,16 @@ class AnonymityRefused(Exception):
 class DifferencingGuard:
     """Remembers released groups (as sets of row positions) and refuses near-duplicates."""
 
-    min_cell: int = MIN_CELL
+    min_cell: int = field(default_factory=threshold)
     released: list[frozenset[int]] = field(default_factory=list)
 
     def problem(self, rows: Iterable[int]) -> str | None:
         group = frozenset(rows)
         if len(group) < self.min_cell:
-            return "small"
+            return SMALL
         for other in self.released:
-            if 0 < len(group ^ other) < self.min_cell:
-                return "differencing"
+            if differs_too_little(group, other, self.min_cell):
+                return DIFFERENCING
         return None
 
     def check(self, rows: Iterable[int]) -> frozenset[int]:
@@ -60,9 +82,9 @@ class DifferencingGuard:
         if reason:
             raise AnonymityRefused(
                 reason,
-                "fewer than 5 respondents"
-                if reason == "small"
-                else "differs from a released group by fewer than 5 respondents",
+                f"fewer than {self.min_cell} respondents"
+                if reason == SMALL
+                else f"differs from a released group by fewer than {self.min_cell} respondents",
             )
         return group
 
@@ -73,15 +95,32 @@ class DifferencingGuard:
 
 
 @dataclass
-class Cell:
-    value: str
-    rows: frozenset[int]
-    suppressed: bool = False
-    reason: str | None = None  # small, differencing, complementary
+class Cell(Group):
+    """One group of a breakdown: `key` is its answer, `members` its row positions."""
+
+    @classmethod
+    def of(cls, value: str, rows: frozenset[int]) -> Cell:
+        return cls(key=value, label=value, people=len(rows), members=rows)
+
+    @property
+    def value(self) -> str:
+        return str(self.key)
+
+    @property
+    def rows(self) -> frozenset[int]:
+        return self.members or frozenset()
+
+    @property
+    def suppressed(self) -> bool:
+        return self.hidden is not None
+
+    @property
+    def reason(self) -> str | None:  # small, differencing, complementary
+        return self.hidden
 
     @property
     def n(self) -> int:
-        return len(self.rows)
+        return self.people
 
 
 def suppress_breakdown(values: pd.Series, guard: DifferencingGuard) -> list[Cell]:
@@ -92,24 +131,19 @@ def suppress_breakdown(values: pd.Series, guard: DifferencingGuard) -> list[Cell
     """
     labels = values.where(values.notna(), NOT_ANSWERED).astype(str).to_numpy()
     cells = [
-        Cell(value, frozenset(np.flatnonzero(labels == value).tolist()))
+        Cell.of(value, frozenset(np.flatnonzero(labels == value).tolist()))
         for value in pd.unique(labels)
     ]
     cells.sort(key=lambda c: (c.value == NOT_ANSWERED, c.value))
     for cell in cells:
-        reason = guard.problem(cell.rows)
-        if reason:
-            cell.suppressed, cell.reason = True, reason
-    while True:
-        hidden = [c for c in cells if c.suppressed]
-        visible = [c for c in cells if not c.suppressed]
-        if not hidden or not visible:
-            break
+        cell.hidden = guard.problem(cell.rows)
+
+    def enough(hidden: list[Cell]) -> bool:
+        # "total minus the visible cells" is the union of the hidden ones: the guard judges it
         union = frozenset().union(*(c.rows for c in hidden))
-        if guard.problem(union) is None:
-            break
-        smallest = min(visible, key=lambda c: (c.n, c.value))
-        smallest.suppressed, smallest.reason = True, "complementary"
+        return guard.problem(union) is None
+
+    complement(cells, enough)
     for cell in cells:
         if not cell.suppressed:
             guard.release(cell.rows)
@@ -139,12 +173,13 @@ def filter_rows(
 
 
 def visible_comments(
-    comments: pd.Series | None, seed: int = 0, min_text: int = MIN_TEXT
+    comments: pd.Series | None, seed: int = 0, min_text: int | None = None
 ) -> list[str] | None:
     """The non-empty comments in a shuffled order (at most MAX_COMMENTS, a seeded sample), or
-    None when fewer than min_text exist."""
+    None when fewer than min_text (MIN_TEXT) exist."""
     if comments is None:
         return None
+    min_text = text_threshold() if min_text is None else min_text
     texts = [str(t) for t in comments.dropna().tolist() if str(t).strip()]
     if len(texts) < min_text:
         return None
@@ -153,15 +188,17 @@ def visible_comments(
 
 
 def k_anonymous_segments(
-    segments: pd.DataFrame, other_label: str, k: int = MIN_CELL
+    segments: pd.DataFrame, other_label: str, k: int | None = None
 ) -> pd.DataFrame:
     """Segment columns fit for a row-level export.
 
     Per column, the cells that the report suppresses (primary and complementary) are merged
     into one `other_label` value (at least k people by construction). Then, while some
     combination of the remaining columns holds fewer than k people, the last column is
-    dropped. Every value and every combination of values in the result holds >= k people.
+    dropped. Every value and every combination of values in the result holds >= k people
+    (k: MIN_CELL unless given).
     """
+    k = threshold() if k is None else k
     out = pd.DataFrame(index=segments.index)
     for col in segments.columns:
         guard = DifferencingGuard(min_cell=k)
@@ -181,10 +218,11 @@ def k_anonymous_segments(
     return out[cols]
 
 
-def rare_answers(values: pd.Series, k: int = MIN_CELL) -> set[str]:
+def rare_answers(values: pd.Series, k: int | None = None) -> set[str]:
     """The answers of one item to merge before a row-level export: every answer given by fewer
     than k people and, while those together still hold fewer than k, the least given other
     answers (complementary, as in suppress_breakdown). Missing answers stay missing."""
+    k = threshold() if k is None else k
     counts = values.dropna().astype(str).value_counts()
     hidden = {v for v, c in counts.items() if c < k}
     visible = sorted((int(c), str(v)) for v, c in counts.items() if v not in hidden)

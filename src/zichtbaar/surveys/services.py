@@ -467,7 +467,9 @@ def report_for(survey: Survey, lang: str) -> tuple[dict[str, Any], Mapping]:
         raise ReportUnavailable(n)
     mapping = mapping_for(survey)
     cached = (survey.report_cache or {}).get(lang)
-    if cached and cached.get("n") == n:
+    # A changed anonymity threshold (the setting) makes a cached report stale too.
+    threshold = (cached or {}).get("report", {}).get("anonymity", {}).get("min_cell")
+    if cached and cached.get("n") == n and threshold == anonymity.MIN_CELL:
         return cached["report"], mapping
     prepared = prepare(frame_for(survey, mapping, lang), mapping)
     report = study.analyse(prepared, seed=0, lang=lang)

@@ -57,21 +57,21 @@ class Command(BaseCommand):
                     )
                     % {"slug": slug}
                 )
-            # Creating the organisation and importing the people happen together or not at all.
+            # Every row is checked first (a dry run, rolled back, also for a new organisation);
+            # only a valid file creates the organisation and then writes people in short
+            # batches, so the click path never waits behind one long transaction.
             created_org = org is None
             with transaction.atomic():
+                probe = org or self._create_org(slug, options["create_org"])
+                report = import_people(probe, parse_people(data, probe), dry_run=True)
+                transaction.set_rollback(True)
+            if report.ok and not options["dry_run"]:
                 if org is None:
                     org = self._create_org(slug, options["create_org"])
                 result = parse_people(data, org)
                 big = len(result.people) > 1000 or self.stderr.isatty()
-                report = import_people(
-                    org,
-                    result,
-                    dry_run=options["dry_run"],
-                    progress=self._progress if big else None,
-                )
-                if options["dry_run"] or not report.ok:
-                    transaction.set_rollback(True)
+                report = import_people(org, result, progress=self._progress if big else None)
+            org = org or probe
 
             for warning in report.warnings:
                 self.stderr.write(_("Warning: %(warning)s") % {"warning": warning})
