@@ -51,6 +51,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/mypy src
+	cd src && ../$(BIN)/lint-imports --config ../pyproject.toml
 
 format: install
 	$(BIN)/ruff format .

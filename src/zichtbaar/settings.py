@@ -1,4 +1,4 @@
-"""One settings module, read from the environment (see docs/operating.md and docs/security.md)."""
+"""One settings module, read from the environment (the README's Configuration table lists every variable; docs/security.md the production ones)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zichtbaar.impact",
     "zichtbaar.surveys",
     "zichtbaar.nudges",
+    "zichtbaar.home",
     "zichtbaar.privacy",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zichtbaar.orgs.urls")),
+    path("", include("zichtbaar.home.urls")),
     path("", include("zichtbaar.moments.urls")),
     path("", include("zichtbaar.compose.urls")),
     path("", include("zichtbaar.guideline.urls")),

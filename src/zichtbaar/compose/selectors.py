@@ -1,8 +1,14 @@
-"""Reads for composing: the drafts a person is offered for a moment."""
+"""Reads for composing: the drafts a person is offered for a moment, and the angles they take."""
 
 from __future__ import annotations
 
-from zichtbaar.compose.suggestions import DraftContext, Suggestion, suggest
+from zichtbaar.compose.suggestions import (
+    DraftContext,
+    Suggestion,
+    all_angles,
+    angle_label,
+    suggest,
+)
 from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.models import Membership
 
@@ -46,3 +52,8 @@ def drafts_for(
     moment: Moment, membership: Membership, link_url: str, count: int = 3
 ) -> list[Suggestion]:
     return suggest(draft_context(moment, membership, link_url), count=count)
+
+
+def angle_choices(language: str) -> list[tuple[str, str]]:
+    """Every angle drafts can take, with its label, e.g. for comms choosing them for a new type."""
+    return [(angle, angle_label(angle, language)) for angle in all_angles(language)]

@@ -1,4 +1,5 @@
-"""Compose and share: the moment page with drafts, the editor, the live check and sharing."""
+"""Compose and share: the moment page with drafts, the editor, the live check and sharing;
+for comms, the moment types and the angles their drafts take."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zichtbaar.compose import selectors, services
+from zichtbaar.compose import selectors
 from zichtbaar.compose.forms import ComposeForm, normalise_newlines
 from zichtbaar.compose.suggestions import Suggestion
+from zichtbaar.guideline import checking
 from zichtbaar.guideline import selectors as guideline_selectors
 from zichtbaar.guideline import services as guideline_services
 from zichtbaar.moments import selectors as moment_selectors
+from zichtbaar.moments import services as moment_services
+from zichtbaar.moments.forms import MomentTypeForm
 from zichtbaar.moments.models import Moment
-from zichtbaar.orgs.decorators import member_required
+from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.sharing import selectors as sharing_selectors
 from zichtbaar.sharing import services as sharing_services
@@ -44,8 +49,8 @@ def _drafts(request: TenantRequest, moment: Moment) -> tuple[list[Suggestion], o
 
 def _check(
     request: TenantRequest, moment: Moment, text: str, drafts: list[Suggestion]
-) -> services.CheckResult:
-    return services.check_post(
+) -> checking.CheckResult:
+    return checking.check_post(
         text, moment=moment, membership=request.membership, offered=tuple(d.text for d in drafts)
     )
 
@@ -54,7 +59,7 @@ def _page(
     request: TenantRequest,
     moment: Moment,
     form: ComposeForm | None = None,
-    result: services.CheckResult | None = None,
+    result: checking.CheckResult | None = None,
     confirm: bool = False,
     status: int = 200,
 ) -> HttpResponse:
@@ -83,7 +88,7 @@ def _page(
             "chosen": chosen,
             "form": form,
             "result": result,
-            "pieces": services.highlight(text, result.findings),
+            "pieces": checking.highlight(text, result.findings),
             "confirm": confirm,
             "to_acknowledge": guideline_selectors.needs_acknowledgement(
                 membership.user, membership.org_id
@@ -115,7 +120,7 @@ def check(request: TenantRequest, moment_id: int) -> HttpResponse:
         "compose/_check.html",
         {
             "result": result,
-            "pieces": services.highlight(text, result.findings),
+            "pieces": checking.highlight(text, result.findings),
             "moment": moment,
         },
     )
@@ -153,7 +158,7 @@ def open_in_linkedin(request: TenantRequest, moment_id: int) -> HttpResponse:
             ),
         )
         return _page(request, moment, form=form, result=result, status=400)
-    guideline_services.record_hits(membership.org_id, result)  # type: ignore[arg-type]
+    guideline_services.record_hits(membership.org_id, result)
     return HttpResponseRedirect(url)
 
 
@@ -180,3 +185,23 @@ def record_share(request: TenantRequest, moment_id: int) -> HttpResponse:
         request, _("Thank you for sharing! A few more people will hear about our work now.")
     )
     return redirect("compose:moment", moment_id=moment.pk)
+
+
+@comms_required
+def comms_types(request: TenantRequest) -> HttpResponse:
+    """The moment types: the built-in ones and the organisation's own, which comms can add.
+
+    Here rather than in moments because a type's angles are the kinds of draft compose writes.
+    """
+    angles = selectors.angle_choices(get_language() or "nl")
+    form = MomentTypeForm(request.POST or None, angles=angles)
+    if request.method == "POST" and form.is_valid():
+        moment_services.create_moment_type(request.org, form.cleaned_data)
+        messages.success(request, _("Added. You can use it for new moments now."))
+        return redirect("compose:comms_types")
+    return render(
+        request,
+        "compose/comms_types.html",
+        {"types": moment_selectors.types_for(request.org.pk), "form": form},
+        status=400 if form.errors else 200,
+    )

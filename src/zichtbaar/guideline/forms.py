@@ -46,9 +46,28 @@ class VersionForm(forms.ModelForm):
         )
 
 
+class _SectionsFormSet(forms.BaseInlineFormSet):
+    """Keys are unique per version, also against sections saved meanwhile in another tab."""
+
+    def clean(self) -> None:
+        super().clean()
+        in_this_form = {f.instance.pk for f in self.forms if f.instance.pk}
+        for form in self.forms:
+            key = form.cleaned_data.get("key") if hasattr(form, "cleaned_data") else None
+            if not key or form.cleaned_data.get("DELETE"):
+                continue
+            elsewhere = self.instance.sections.filter(key=key).exclude(pk__in=in_this_form)
+            if elsewhere.exists():
+                form.add_error(
+                    "key",
+                    _("This version already has a section with this key. Choose another key."),
+                )
+
+
 SectionFormSet = forms.inlineformset_factory(
     GuidelineVersion,
     GuidelineSection,
+    formset=_SectionsFormSet,
     fields=[
         "key",
         "title_nl",

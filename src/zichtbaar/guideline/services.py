@@ -28,6 +28,7 @@ from zichtbaar.guideline.models import (
 
 if TYPE_CHECKING:
     from zichtbaar.guideline.checker import Verdict
+    from zichtbaar.guideline.checking import CheckResult
     from zichtbaar.orgs.models import Organisation, User
 
 DEMO_GUIDELINE = Path(__file__).with_name("demo") / "guideline.yaml"
@@ -134,7 +135,7 @@ def load_demo_guideline(org: Organisation) -> GuidelineVersion:
     return load_guideline(org, yaml.safe_load(DEMO_GUIDELINE.read_text(encoding="utf-8")))
 
 
-def record_hits(org_id: int, verdict: Verdict) -> None:
+def record_hits(org_id: int, verdict: Verdict | CheckResult) -> None:
     """Count which rules fired at the moment someone shared (counts per day, never who)."""
     today = timezone.localdate()
     for code in sorted({f.code for f in verdict.findings}):

@@ -15,8 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zichtbaar.compose import services as compose_services
-from zichtbaar.guideline import selectors, services
+from zichtbaar.guideline import checking, selectors, services
 from zichtbaar.guideline.checker import MAX_CHECK_LENGTH
 from zichtbaar.guideline.forms import (
     RULE_CODES,
@@ -116,7 +115,7 @@ def api_check(request: TenantRequest) -> JsonResponse:
             errors["moment"] = [_("No such moment for you.")]
     if errors:
         return JsonResponse({"errors": errors}, status=400)
-    result = compose_services.check_post(text, moment=moment, membership=request.membership)
+    result = checking.check_post(text, moment=moment, membership=request.membership)
     return JsonResponse(result.as_dict())
 
 
@@ -285,13 +284,13 @@ def comms_try(request: TenantRequest) -> HttpResponse:
         from django.utils import translation
 
         with translation.override(form.cleaned_data["language"]):
-            result = compose_services.check_post(
+            result = checking.check_post(
                 form.cleaned_data["text"],
                 moment=None,
                 membership=request.membership,
                 language=form.cleaned_data["language"],
             )
-        pieces = compose_services.highlight(form.cleaned_data["text"], result.findings)
+        pieces = checking.highlight(form.cleaned_data["text"], result.findings)
     return render(
         request, "guideline/comms_try.html", {"form": form, "result": result, "pieces": pieces}
     )

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.moments.models import Moment, MomentType
@@ -214,7 +213,12 @@ class ReturnForm(forms.Form):
 
 
 class MomentTypeForm(forms.ModelForm):
-    """An organisation's own moment type, with the angles its drafts should take."""
+    """An organisation's own moment type, with the angles its drafts should take.
+
+    The angles to choose from are ``(key, label)`` pairs given by the page that shows the form:
+    drafts (and so their angles) belong to compose, a layer above moments. Without them no
+    choice is valid, so the form never stores a type whose drafts can't be written.
+    """
 
     angles = forms.MultipleChoiceField(
         label=_("Kinds of draft to offer"),
@@ -234,15 +238,13 @@ class MomentTypeForm(forms.ModelForm):
             {"description_nl": MAX_TYPE_DESCRIPTION, "description_en": MAX_TYPE_DESCRIPTION}
         )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from zichtbaar.compose.suggestions import all_angles, angle_label
+    def __init__(self, *args: Any, angles: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         from zichtbaar.moments.templatetags.moment_icons import TYPE_ICONS
 
         super().__init__(*args, **kwargs)
-        language = get_language() or "nl"
-        angles = self.fields["angles"]
-        assert isinstance(angles, forms.MultipleChoiceField)
-        angles.choices = [(a, angle_label(a, language)) for a in all_angles(language)]
+        field = self.fields["angles"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = list(angles)
         icon = self.fields["icon"]
         assert isinstance(icon, forms.ChoiceField)
         icon.choices = [(name, name) for name in TYPE_ICONS]

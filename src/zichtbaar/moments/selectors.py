@@ -19,14 +19,15 @@ from django.utils import timezone
 
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 from zichtbaar.orgs.models import Membership
-from zichtbaar.sharing.models import Share
+
+# Shares are counted through the reverse relation ``Moment.shares`` (declared by sharing), so
+# moments reads them without importing the layer above it.
 
 
 def _with_share_counts(qs: QuerySet[Moment]) -> QuerySet[Moment]:
     people = (
-        Share.objects.filter(moment=OuterRef("pk"))
-        .values("moment")
-        .annotate(n=Count("user", distinct=True))
+        Moment.objects.filter(pk=OuterRef("pk"))
+        .annotate(n=Count("shares__user", distinct=True))
         .values("n")
     )
     return qs.annotate(colleagues_shared=Coalesce(Subquery(people, output_field=IntegerField()), 0))
@@ -55,7 +56,7 @@ def moments_for(membership: Membership) -> QuerySet[Moment]:
         .annotate(
             for_my_team=mine,
             i_shared=Exists(
-                Share.objects.filter(moment=OuterRef("pk"), user_id=membership.user_id)
+                Moment.objects.filter(pk=OuterRef("pk"), shares__user_id=membership.user_id)
             ),
         )
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType
+from zichtbaar.moments.signals import moment_link_changed
 
 if TYPE_CHECKING:
     from zichtbaar.orgs.models import Organisation, Team, User
@@ -89,10 +90,8 @@ def update_moment(moment: Moment, data: dict[str, Any], teams: list[Team] | None
     moment.save()
     _set_audience(moment, teams)
     if moment.link != old_link:
-        from zichtbaar.sharing.services import refresh_destinations
-
-        # Links already in posts follow the corrected address.
-        transaction.on_commit(lambda: refresh_destinations(moment))
+        # Links already in posts follow the corrected address (sharing listens).
+        transaction.on_commit(lambda: moment_link_changed.send(Moment, moment=moment))
     return moment
 
 

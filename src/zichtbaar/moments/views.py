@@ -1,75 +1,18 @@
-"""Moments: the employee's home, submitting a moment, and the comms workflow."""
+"""Moments: submitting a moment, and the comms workflow."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zichtbaar.compose import selectors as compose_selectors
 from zichtbaar.moments import selectors, services
-from zichtbaar.moments.forms import EmployeeMomentForm, MomentForm, MomentTypeForm, ReturnForm
+from zichtbaar.moments.forms import EmployeeMomentForm, MomentForm, ReturnForm
 from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
-from zichtbaar.orgs.models import Barrier
-from zichtbaar.sharing import services as sharing_services
-
-FEATURED = 2
-
-
-@member_required
-def home(request: TenantRequest) -> HttpResponse:
-    membership = request.membership
-    profile = membership.user.profile
-    if profile.onboarded_at is None:
-        return redirect("orgs:onboarding", step=1)
-    moments = list(selectors.moments_for(membership)[:60])
-    featured = []
-    if profile.barrier in ("", Barrier.RELEVANCE, Barrier.NONE):
-        for moment in [
-            m for m in moments if not m.is_embargoed and not getattr(m, "i_shared", False)
-        ][:FEATURED]:
-            link = (
-                sharing_services.get_or_create_link(moment, membership.user)
-                if profile.consent_tracking
-                else None
-            )
-            url = compose_selectors.share_url(
-                moment, link.code if link else None, settings.SITE_URL
-            )
-            drafts = compose_selectors.drafts_for(moment, membership, url, count=1)
-            featured.append((moment, drafts[0] if drafts else None))
-    guideline = None
-    if profile.barrier == Barrier.PERMISSION:
-        from zichtbaar.guideline.selectors import published_version
-
-        guideline = published_version(membership.org_id)
-    # The same reach model and the organisation's own assumptions as the impact pages.
-    from zichtbaar.impact import reach
-    from zichtbaar.impact.selectors import reach_settings_for
-
-    assumptions = reach_settings_for(membership.org).assumptions()
-    size = reach.network(profile.connections, profile.followers, assumptions)
-    reach_low, reach_high = reach.views_per_post(size, assumptions)
-    low, high = assumptions.organic_reach_low, assumptions.organic_reach_high
-    return render(
-        request,
-        "moments/home.html",
-        {
-            "profile": profile,
-            "guideline": guideline,
-            "moments": moments,
-            "featured": featured,
-            "network_size": size,
-            "reach_low": reach_low,
-            "reach_high": reach_high,
-            "reach_rates": (round(low * 100), round(high * 100)),
-        },
-    )
 
 
 @member_required
@@ -224,19 +167,3 @@ def comms_action(request: TenantRequest, moment_id: int, action: str) -> HttpRes
     except services.TransitionError:
         messages.error(request, _("This moment has changed in the meantime; nothing was done."))
     return redirect("moments:comms_detail", moment_id=moment.pk)
-
-
-@comms_required
-def comms_types(request: TenantRequest) -> HttpResponse:
-    """The moment types: the built-in ones and the organisation's own, which comms can add."""
-    form = MomentTypeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.create_moment_type(request.org, form.cleaned_data)
-        messages.success(request, _("Added. You can use it for new moments now."))
-        return redirect("moments:comms_types")
-    return render(
-        request,
-        "moments/comms_types.html",
-        {"types": selectors.types_for(request.org.pk), "form": form},
-        status=400 if form.errors else 200,
-    )

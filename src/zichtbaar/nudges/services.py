@@ -902,7 +902,7 @@ def chat_test_payload(hook: Webhook) -> dict[str, Any]:
         ) % {"org": hook.org.name}
         button = _("Open Zichtbaar")
     builder = slack if hook.kind == Webhook.Kind.SLACK else teams
-    url = settings.SITE_URL + reverse("moments:home")
+    url = settings.SITE_URL + reverse("home:home")
     return builder.payload(title=title, text=text, url=url, button=button)
 
 

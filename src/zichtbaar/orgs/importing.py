@@ -341,6 +341,9 @@ def parse_people(data: Any, org: Organisation | None = None) -> ImportResult:
     return result
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _parse_row(
     row: int,
     record: list[str],
@@ -352,7 +355,9 @@ def _parse_row(
         index = positions.get(key)
         if index is None or index >= len(record):
             return ""
-        return record[index].strip()
+        # Control characters (NUL, line breaks in a quoted cell) become spaces: PostgreSQL cannot
+        # store NUL, and a name or team is one line.
+        return " ".join(_CONTROL.sub(" ", record[index]).split())
 
     before = len(errors)
 

@@ -41,7 +41,7 @@ def onboarding(request: TenantRequest, step: int) -> HttpResponse:
         if step < len(ONBOARDING_STEPS):
             return redirect("orgs:onboarding", step=step + 1)
         services.complete_onboarding(profile)
-        return redirect("moments:home")
+        return redirect("home:home")
     return render(
         request,
         "orgs/onboarding.html",

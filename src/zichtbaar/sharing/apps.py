@@ -7,10 +7,19 @@ class SharingConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
+        from zichtbaar.moments.models import Moment
+        from zichtbaar.moments.signals import moment_link_changed
         from zichtbaar.orgs.signals import consent_changed
         from zichtbaar.sharing.selectors import forget_links
+        from zichtbaar.sharing.services import refresh_destinations
 
         def _forget(sender: object, *, user_id: int, **kwargs: object) -> None:
             forget_links(user_id)
 
+        def _refresh(sender: object, *, moment: Moment, **kwargs: object) -> None:
+            refresh_destinations(moment)
+
         consent_changed.connect(_forget, weak=False, dispatch_uid="sharing.forget_links")
+        moment_link_changed.connect(
+            _refresh, weak=False, dispatch_uid="sharing.refresh_destinations"
+        )

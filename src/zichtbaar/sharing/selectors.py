@@ -25,10 +25,11 @@ def link_destination(code: str, *, cached: bool = True) -> tuple[int, str, bool]
     Clicks are counted only while the link's owner consents (Profile.consent_tracking);
     `forget_links` drops cached entries when that changes.
 
-    Only with settings.ZICHTBAAR_LINK_CACHE (Redis): the cache is shared by every worker, so
-    a withdrawn consent counts from the next click on. A destination never changes once computed, so an entry can only go stale when its link is
-    deleted; it lives at most LINK_CACHE_SECONDS. `cached=False` reads the database and
-    refreshes the cache (or forgets the code). Unknown codes are not cached.
+    Only with settings.ZICHTBAAR_LINK_CACHE (Redis): the cache is shared by every worker, and
+    the entries it holds are dropped after the change commits when a person's consent changes
+    (`forget_links`), when a moment's link is corrected (`refresh_destinations`) or when a link
+    is deleted; at worst an entry lives LINK_CACHE_SECONDS. `cached=False` reads the database
+    and refreshes the cache (or forgets the code). Unknown codes are not cached.
     """
     if not _CODE.fullmatch(code):
         return None

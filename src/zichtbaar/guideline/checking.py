@@ -1,11 +1,16 @@
-"""Checks around composing a post: the one call site of the "May I share this?" check."""
+"""The Django side of the "May I share this?" check: gathers what the pure checker needs for a
+person and a moment, runs it, and adds what the organisation decided about blocking.
+
+Composing a post and the comms "try a text" page both check through here, so the employee and
+comms always see the same verdict.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from zichtbaar.guideline import selectors as guideline_selectors
+from zichtbaar.guideline import selectors
 from zichtbaar.sharing.models import Share
 
 if TYPE_CHECKING:
@@ -57,7 +62,7 @@ def check_post(
             .order_by("-shared_at")
             .values_list("text", flat=True)[:MAX_COLLEAGUE_TEXTS]
         )
-    ctx = guideline_selectors.check_context(
+    ctx = selectors.check_context(
         membership.org,
         language=language or membership.user.profile.language,
         moment=moment,

@@ -1,0 +1,9 @@
+"""Signals moments sends, so that higher apps can react without moments importing them."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# A moment's link changed; sent after the change is committed, with `moment`. Sharing points
+# the tracked links already in people's posts at the corrected address.
+moment_link_changed = Signal()
