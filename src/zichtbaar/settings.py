@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zichtbaar.nudges",
     "zichtbaar.home",
     "zichtbaar.privacy",
+    "zichtbaar.demo",
 ]
 
 MIDDLEWARE = [

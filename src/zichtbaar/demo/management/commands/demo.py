@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from zichtbaar.orgs.demo import LOGINS, NAME, PASSWORD, load_demo
+from zichtbaar.demo.builder import LOGINS, NAME, PASSWORD, load_demo
 
 
 class Command(BaseCommand):

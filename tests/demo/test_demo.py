@@ -11,11 +11,12 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
+from zichtbaar.demo.builder import BOT_AGENTS, HUMAN_AGENTS, LOGINS, PASSWORD, load_demo
 from zichtbaar.moments.models import Moment, MomentStatus
-from zichtbaar.orgs.demo import BOT_AGENTS, HUMAN_AGENTS, LOGINS, PASSWORD, load_demo
 from zichtbaar.orgs.models import Membership, Organisation, Profile, Role, Team
 from zichtbaar.sharing.models import Click, Share, TrackedLink
 from zichtbaar.sharing.services import get_or_create_link, is_bot, record_click, record_share
+from zichtbaar.surveys.models import Survey
 
 
 def demo_counts() -> dict[str, int]:
@@ -28,6 +29,7 @@ def demo_counts() -> dict[str, int]:
         "links": TrackedLink.objects.filter(org=org).count(),
         "clicks": Click.objects.filter(link__org=org).count(),
         "bots": Click.objects.filter(link__org=org, is_bot=True).count(),
+        "surveys": Survey.objects.filter(org=org).count(),
     }
 
 
@@ -99,6 +101,7 @@ def test_running_it_again_gives_the_same_counts_and_leaves_other_orgs_alone(acme
     assert demo_counts() == first
     assert second_summary == first_summary
     assert first["clicks"] == 2000
+    assert first["surveys"] == 1  # rebuilt, not added again
     assert Organisation.objects.filter(slug="demo").count() == 1
     assert other_org_snapshot(acme) == before
 

@@ -1,0 +1,1 @@
+"""The demo organisation: its data as YAML, built through the other apps' services (top layer)."""
