@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from zichtbaar.guideline.models import (
     RuleHit,
     new_revision,
 )
+from zichtbaar.orgs.csvfiles import CsvError, decode, read_csv, sniff_delimiter
 
 if TYPE_CHECKING:
     from zichtbaar.guideline.checker import Verdict
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 DEMO_GUIDELINE = Path(__file__).with_name("demo") / "guideline.yaml"
 MAX_TERMS = 50_000
+TERM_HEADERS = ("term", "begrip", "woord")
 
 
 def bump_revision(org: Organisation) -> None:
@@ -157,40 +158,29 @@ class ListReport:
         return not self.errors
 
 
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
-
-
 def parse_terms(data: bytes | str) -> tuple[list[str], list[str]]:
     """Terms from one-per-line text or a CSV with a `term` column. Returns (terms, errors)."""
-    text = _decode(data)
-    lines = text.splitlines()
     errors: list[str] = []
     terms: list[str] = []
-    first = lines[0].strip().lower() if lines else ""
-    if first.split(",")[0].split(";")[0].strip('"') in ("term", "begrip", "woord"):
-        dialect = (
-            csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-            if ("," in first or ";" in first)
-            else csv.excel
-        )
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        column = next(
-            (
-                c
-                for c in reader.fieldnames or []
-                if c.strip().lower() in ("term", "begrip", "woord")
-            ),
-            "term",
-        )
-        rows = [(i, (row.get(column) or "").strip()) for i, row in enumerate(reader, start=2)]
+    try:
+        text, _encoding = decode(data)
+    except CsvError as exc:
+        return [], [exc.message]
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    header = next(csv.reader([first], delimiter=sniff_delimiter(first)), [""])
+    if header and header[0].strip().lower() in TERM_HEADERS:
+        try:
+            table = read_csv(text)
+        except CsvError as exc:
+            return [], [exc.message]
+        index = next((i for i, h in enumerate(table.header) if h.lower() in TERM_HEADERS), 0)
+        rows = [
+            (number, cells[index].strip() if index < len(cells) else "")
+            for number, cells in table.numbered()
+        ]
     else:
-        rows = [(i, line.strip()) for i, line in enumerate(lines, start=1)]
+        # One term per line, not CSV: a term may hold a comma ("Van Dijk, Partners").
+        rows = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
     for row, term in rows:
         if not term or term.startswith("#"):
             continue
@@ -232,14 +222,13 @@ NO = {"no", "nee", "n", "0", "false", "onwaar", ""}
 @transaction.atomic
 def import_clients(org: Organisation, data: bytes | str) -> ListReport:
     """The client register from CSV: name, aliases (|-separated), may_be_named, until. All or nothing."""
-    text = _decode(data)
     report = ListReport()
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
+        table = read_csv(data)
+    except CsvError as exc:
+        report.errors.append(exc.message)
+        return report
+    headers = {h.lower(): h for h in table.header}
     aliases = {
         "name": ("name", "naam"),
         "aliases": ("aliases", "aliassen", "alias"),
@@ -252,11 +241,10 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
         return report
     rows: list[tuple[str, str, bool, date | None]] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
+    for number, row in table.records():  # blank rows are left out, numbers as in the sheet
         name = (row.get(column["name"]) or "").strip()
         if not name:
-            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                report.errors.append(_("Row %(row)d: the name is empty.") % {"row": number})
+            report.errors.append(_("Row %(row)d: the name is empty.") % {"row": number})
             continue
         key = name.casefold()
         if key in seen:

@@ -19,8 +19,6 @@ Messages are translated with the active language, so call these inside
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import time
 from collections.abc import Callable
@@ -34,6 +32,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from zichtbaar.orgs.csvfiles import CsvError, read_csv
 from zichtbaar.orgs.models import Language, Membership, Organisation, Role, User
 from zichtbaar.orgs.services import (
     NeedsConsent,
@@ -149,34 +148,6 @@ class ImportReport:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _decode(data: Any) -> str:
-    if hasattr(data, "read"):
-        data = data.read()
-    if isinstance(data, bytes | bytearray | memoryview):
-        raw = bytes(data)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-    else:
-        text = str(data)
-    return text.removeprefix("\ufeff")
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Pick , ; or tab by counting them (outside quotes) on the first non-empty line."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = dict.fromkeys(",;\t", 0)
-    quoted = False
-    for char in first:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _normalise_header(value: str) -> str:
     return re.sub(r"[\s\-_]+", "", value.strip().lstrip("\ufeff").lower())
 
@@ -239,96 +210,76 @@ def parse_people(data: Any, org: Organisation | None = None) -> ImportResult:
     so that ``upsert_person`` uses the organisation's default for new people.
     """
     result = ImportResult()
-    text = _decode(data)
-    if not text.strip():
-        result.errors.append(RowError(HEADER_ROW, "", _("The file is empty.")))
-        return result
-
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
-        records = enumerate(reader, start=1)
-        header_row, header = next(
-            ((n, rec) for n, rec in records if any(cell.strip() for cell in rec)), (0, [])
-        )
-        if not header:
-            result.errors.append(RowError(HEADER_ROW, "", _("The file is empty.")))
-            return result
-
-        # Map column positions to fields; report unknown and repeated columns.
-        positions: dict[str, int] = {}
-        unknown: list[str] = []
-        for index, title in enumerate(header):
-            key = COLUMN_ALIASES.get(_normalise_header(title))
-            if key is None:
-                if title.strip():
-                    unknown.append(title.strip())
-            elif key in positions:
-                result.errors.append(
-                    RowError(
-                        header_row,
-                        key,
-                        _("Row %(row)d: the column “%(column)s” appears more than once.")
-                        % {"row": header_row, "column": title.strip()},
-                    )
-                )
-            else:
-                positions[key] = index
-        result.columns = [k for k, _i in sorted(positions.items(), key=lambda item: item[1])]
-        if unknown:
-            result.warnings.append(
-                ngettext(
-                    "This column is not recognised and was ignored: %(columns)s.",
-                    "These columns are not recognised and were ignored: %(columns)s.",
-                    len(unknown),
-                )
-                % {"columns": ", ".join(f"“{_shorten(u, 40)}”" for u in unknown)}
-            )
-        if "email" not in positions:
+        table = read_csv(data)
+    except CsvError as exc:  # empty, not text, or not CSV
+        result.errors.append(RowError(exc.row, "", exc.message))
+        return result
+    header_row, header = table.header_row, table.header
+    # Map column positions to fields; report unknown and repeated columns.
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, title in enumerate(header):
+        key = COLUMN_ALIASES.get(_normalise_header(title))
+        if key is None:
+            if title.strip():
+                unknown.append(title.strip())
+        elif key in positions:
             result.errors.append(
                 RowError(
                     header_row,
-                    "email",
-                    _(
-                        "Row %(row)d: the file has no e-mail column. The first row must hold the "
-                        "column names, one of them “email” (or “e-mailadres”)."
-                    )
-                    % {"row": header_row},
+                    key,
+                    _("Row %(row)d: the column “%(column)s” appears more than once.")
+                    % {"row": header_row, "column": title.strip()},
                 )
             )
-        if result.errors:
-            return result
-
-        seen: dict[str, int] = {}
-        data_rows = 0
-        for row, record in records:
-            if not any(cell.strip() for cell in record):
-                continue  # blank lines are skipped, but still counted for row numbers
-            data_rows += 1
-            if data_rows > MAX_ROWS:
-                result.errors.append(
-                    RowError(
-                        row,
-                        "",
-                        _(
-                            "Row %(row)d: the file has more than %(max)s people. Split it into "
-                            "files of at most %(max)s rows."
-                        )
-                        % {"row": row, "max": number_format(MAX_ROWS, force_grouping=True)},
-                    )
-                )
-                break
-            person = _parse_row(row, record, positions, seen, result.errors)
-            if person is not None:
-                result.people.append((row, person))
-    except csv.Error as exc:
+        else:
+            positions[key] = index
+    result.columns = [k for k, _i in sorted(positions.items(), key=lambda item: item[1])]
+    if unknown:
+        result.warnings.append(
+            ngettext(
+                "This column is not recognised and was ignored: %(columns)s.",
+                "These columns are not recognised and were ignored: %(columns)s.",
+                len(unknown),
+            )
+            % {"columns": ", ".join(f"“{_shorten(u, 40)}”" for u in unknown)}
+        )
+    if "email" not in positions:
         result.errors.append(
             RowError(
-                reader.line_num or HEADER_ROW,
-                "",
-                _("The file could not be read as CSV: %(error)s") % {"error": exc},
+                header_row,
+                "email",
+                _(
+                    "Row %(row)d: the file has no e-mail column. The first row must hold the "
+                    "column names, one of them “email” (or “e-mailadres”)."
+                )
+                % {"row": header_row},
             )
         )
+    if result.errors:
         return result
+
+    seen: dict[str, int] = {}
+    data_rows = 0
+    for row, record in table.numbered():  # blank rows are left out but keep their numbers
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            result.errors.append(
+                RowError(
+                    row,
+                    "",
+                    _(
+                        "Row %(row)d: the file has more than %(max)s people. Split it into "
+                        "files of at most %(max)s rows."
+                    )
+                    % {"row": row, "max": number_format(MAX_ROWS, force_grouping=True)},
+                )
+            )
+            break
+        person = _parse_row(row, record, positions, seen, result.errors)
+        if person is not None:
+            result.people.append((row, person))
 
     if not data_rows and not result.errors:
         result.errors.append(

@@ -1,6 +1,7 @@
 """Importing responses from a form export (Microsoft Forms, Google Forms, Qualtrics, LimeSurvey).
 
-The file is read with mapping.read_responses; comms map its columns to the survey's items. Every
+A CSV file is read with orgs.csvfiles.read_csv (the reader of every import), an XLSX file with
+mapping.read_responses; comms map its columns to the survey's items. Every
 mapped cell is checked against the item's response scale and all problems are reported with their
 row number (the header is row 1), as mapping.prepare does: all or nothing, nothing is stored while
 one problem remains. Unmapped columns (names, e-mail addresses, timestamps) are never read.
@@ -17,12 +18,14 @@ import pandas as pd
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zichtbaar.orgs.csvfiles import CsvError, read_csv
 from zichtbaar.surveys.mapping import (
     DEFAULT_NO,
     DEFAULT_YES,
     MappingError,
     _text,
     read_responses,
+    skip_extra_header_rows,
     split_choices,
 )
 from zichtbaar.surveys.models import ImportBatch, Response, Survey
@@ -43,17 +46,20 @@ def read_upload(name: str, data: bytes) -> pd.DataFrame:
         raise MappingError([_("Upload a .csv or .xlsx file.")])
     if len(data) > MAX_BYTES:
         raise MappingError([_("The file is larger than 5 MB.")])
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(data)
-        try:
-            frame = read_responses(path)
-        except MappingError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any parser error means an unreadable file
-            raise MappingError(
-                [_("The file could not be read: %(error)s") % {"error": exc}]
-            ) from exc
+    if suffix == ".csv":
+        frame = _csv_frame(data)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            try:
+                frame = read_responses(path)
+            except MappingError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any parser error means an unreadable file
+                raise MappingError(
+                    [_("The file could not be read: %(error)s") % {"error": exc}]
+                ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame) == 0:
         raise MappingError([_("The file holds no responses.")])
@@ -62,9 +68,51 @@ def read_upload(name: str, data: bytes) -> pd.DataFrame:
     return _text_frame(frame)
 
 
+def _csv_frame(data: bytes) -> pd.DataFrame:
+    """A CSV export read with the one CSV reader of all imports (any encoding Excel or a form
+    tool writes, comma, semicolon or tab), each row keeping its spreadsheet row number."""
+    try:
+        table = read_csv(data)
+    except CsvError as exc:
+        raise MappingError([exc.message]) from exc
+    width = len(table.header)
+    problems: list[str] = []
+    cells: list[list[str]] = []
+    for number, row in table.numbered():
+        if any(cell.strip() for cell in row[width:]):
+            problems.append(
+                _("row %(row)s has more cells than the first row has column names")
+                % {"row": number}
+            )
+        cells.append((row + [""] * width)[:width])
+    if problems:
+        raise MappingError(problems)
+    frame = skip_extra_header_rows(
+        pd.DataFrame(cells, columns=_column_names(table.header), dtype=object)
+    )
+    rows = table.row_numbers[first_row(frame) - 2 :]  # below Qualtrics' extra header rows
+    frame.attrs["rows"] = rows
+    frame.attrs["first_row"] = rows[0] if rows else first_row(frame)
+    return frame
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """Unique names as pandas gives them: "Unnamed: 3" for an empty one, "Q1.1" for a repeat."""
+    names: list[str] = []
+    for index, title in enumerate(header):
+        name = title or f"Unnamed: {index}"
+        base, n = name, 0
+        while name in names:
+            n += 1
+            name = f"{base}.{n}"
+        names.append(name)
+    return names
+
+
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({c: _text(frame[c]).tolist() for c in frame.columns}, dtype=object)
     out.attrs["first_row"] = first_row(frame)
+    out.attrs["rows"] = row_numbers(frame)
     questions = frame.attrs.get("questions") or {}
     out.attrs["questions"] = {str(k).strip(): v for k, v in questions.items()}
     return out
@@ -74,6 +122,16 @@ def first_row(frame: pd.DataFrame) -> int:
     """The spreadsheet row of the frame's first response: 2, or 4 below Qualtrics' two extra
     header rows (mapping.skip_extra_header_rows)."""
     return int(frame.attrs.get("first_row", 2))
+
+
+def row_numbers(frame: pd.DataFrame) -> list[int]:
+    """The spreadsheet row of each response: blank lines and cells with line breaks make
+    these differ from counting on from the first row."""
+    rows = frame.attrs.get("rows")
+    if rows is not None and len(rows) == len(frame):
+        return [int(r) for r in rows]
+    start = first_row(frame)
+    return list(range(start, start + len(frame)))
 
 
 def _key(text: str) -> str:
@@ -238,7 +296,7 @@ def convert(
         else _converter(survey, items[i])
         for i in columns
     }
-    offset = first_row(frame)
+    numbers = row_numbers(frame)
     rows: list[dict[str, Any]] = []
     for index, record in enumerate(frame[list(dict.fromkeys(columns.values()))].to_dict("records")):
         answers: dict[str, Any] = {}
@@ -251,7 +309,7 @@ def convert(
             except ValueError as exc:
                 problems.append(
                     _("row %(row)s, column %(column)r: %(reason)s")
-                    % {"row": index + offset, "column": column, "reason": exc}
+                    % {"row": numbers[index], "column": column, "reason": exc}
                 )
         if answers:
             rows.append(answers)
@@ -300,6 +358,7 @@ def to_session(frame: pd.DataFrame, name: str) -> dict[str, Any]:
         "columns": list(frame.columns),
         "rows": frame.values.tolist(),
         "first_row": first_row(frame),
+        "row_numbers": row_numbers(frame),
         "questions": frame.attrs.get("questions") or {},
     }
 
@@ -307,5 +366,6 @@ def to_session(frame: pd.DataFrame, name: str) -> dict[str, Any]:
 def from_session(data: dict[str, Any]) -> pd.DataFrame:
     frame = pd.DataFrame(data["rows"], columns=data["columns"], dtype=object)
     frame.attrs["first_row"] = int(data.get("first_row", 2))
+    frame.attrs["rows"] = data.get("row_numbers")
     frame.attrs["questions"] = data.get("questions") or {}
     return frame
