@@ -88,7 +88,7 @@ def test_dashboard_xlsx_has_no_formulas_and_keeps_numbers(login, alice, hostile_
 
 
 def test_survey_xlsx_has_no_formulas(acme):
-    from zichtbaar.surveys import reports, services
+    from zichtbaar.surveys import report_xlsx, services
 
     survey = services.load_demo_survey(acme)
     report, mapping = services.report_for(survey, "en")
@@ -97,7 +97,7 @@ def test_survey_xlsx_has_no_formulas(acme):
     for cells in (report.get("segments") or {}).values():
         for c in cells:
             c["value"] = "-" + str(c["value"])  # group names come from the organisation
-    wb = load_workbook(io.BytesIO(reports.render_xlsx(report, mapping, "en")))
+    wb = load_workbook(io.BytesIO(report_xlsx.render_xlsx(report, mapping, "en")))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value != None]  # noqa: E711
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = [c.value for c in cells if isinstance(c.value, str)]
@@ -115,12 +115,12 @@ EVIL_TITLE = (
 
 
 def _chat(acme, make_moment, kind: str) -> dict[str, Any]:
-    from zichtbaar.nudges import services
+    from zichtbaar.nudges import chat
     from zichtbaar.nudges.models import Webhook
 
     moment = make_moment(title=EVIL_TITLE, what_happened="- [x](https://evil.test) & <@U123>")
     hook = Webhook(org=acme, kind=kind, url="https://hooks.slack.com/services/T/B/X", language="en")
-    return services.chat_payload(hook, moment)
+    return chat.chat_payload(hook, moment)
 
 
 def test_slack_message_has_no_live_mention_or_link(acme, make_moment):
@@ -215,14 +215,14 @@ def _stored_text(acme) -> str:
 
 
 def test_a_redirecting_webhook_is_not_followed(acme, alice, login, redirector, internal):
-    from zichtbaar.nudges import services
+    from zichtbaar.nudges import chat, delivery
     from zichtbaar.nudges.models import Message, Status, Webhook
 
     hook = Webhook.objects.create(
         org=acme, name="Sneaky", kind="slack", url=redirector.base + "/hook", language="en"
     )
-    services.queue_chat_test(hook)
-    services.deliver(acme.pk)
+    chat.queue_chat_test(hook)
+    delivery.deliver(acme.pk)
     assert redirector.requests == ["POST /hook"]
     assert internal.requests == []  # never reached
     row = Message.objects.get(webhook=hook)
@@ -235,7 +235,7 @@ def test_a_redirecting_webhook_is_not_followed(acme, alice, login, redirector, i
 
 
 def test_an_error_answer_is_kept_only_as_a_short_clean_excerpt(acme):
-    from zichtbaar.nudges import services
+    from zichtbaar.nudges import chat, delivery
     from zichtbaar.nudges.models import Message, Status, Webhook
 
     body = ("no_service\x1b[31m\r\n" + "A" * 5000 + SECRET).encode()
@@ -244,8 +244,8 @@ def test_an_error_answer_is_kept_only_as_a_short_clean_excerpt(acme):
         hook = Webhook.objects.create(
             org=acme, name="Noisy", kind="teams", url=server.base + "/hook", language="en"
         )
-        services.queue_chat_test(hook)
-        services.deliver(acme.pk)
+        chat.queue_chat_test(hook)
+        delivery.deliver(acme.pk)
     finally:
         server.stop()
     row = Message.objects.get(webhook=hook)

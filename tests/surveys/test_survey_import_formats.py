@@ -233,18 +233,20 @@ def test_web_import_of_microsoft_forms_maps_each_barrier_to_a_choice(login, alic
 def test_choice_barriers_get_their_own_spss_variable_and_appendix_row(tmp_path):
     import pyreadstat
 
-    from zichtbaar.surveys import reports
+    from zichtbaar.surveys import report_context, report_spss
 
     mapping = load_mapping(FIXTURES / "msforms-mapping.yaml")
     prepared = prepare(read_responses(FIXTURES / "msforms-export.csv"), mapping)
-    reports.write_sav(prepared, "en", tmp_path / "ms.sav")
+    report_spss.write_sav(prepared, "en", tmp_path / "ms.sav")
     frame, meta = pyreadstat.read_sav(str(tmp_path / "ms.sav"))
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert (
         labels["barrier_time"] == TIME and labels["barrier_priorities"] == "Other things come first"
     )
     assert frame["barrier_relevance"].sum() == 4
-    rows = {r["text"]: r["column"] for g in reports.appendix(mapping, "en") for r in g["items"]}
+    rows = {
+        r["text"]: r["column"] for g in report_context.appendix(mapping, "en") for r in g["items"]
+    }
     assert rows["Other things come first"] == "What holds you back? ∋ Other things come first"
 
 

@@ -10,30 +10,23 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import Any
 
 from django.core.cache import cache
-from django.db import connections
-from django.db.models import Count, F, Func, IntegerField, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from zichtbaar.impact import anonymity, reach
-from zichtbaar.impact.anonymity import Group
+from zichtbaar.impact import dashboard_parts as parts
 from zichtbaar.impact.models import ClickDaily, ReachSettings
-from zichtbaar.moments.models import Moment, MomentType
-from zichtbaar.orgs.models import Barrier, Membership, Organisation, Team
+from zichtbaar.orgs.models import Membership, Organisation, Team
 from zichtbaar.sharing.models import Share
 
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 90
-TOP_MOMENTS = 15
 MY_SHARES = 50
 
 
@@ -46,8 +39,6 @@ def _network_expr(assumptions: reach.Assumptions, prefix: str = "user__profile__
     connections = f"{prefix}connections"
     if assumptions.count_followers:
         return Greatest(connections, f"{prefix}followers")
-    from django.db.models import F
-
     return F(connections)
 
 
@@ -205,30 +196,6 @@ def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpac
 
 
 @dataclass
-class Total:
-    values: dict[str, object]
-    people: int
-    hidden: bool
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list[tuple[str, str]]  # (value key, heading)
-    rows: list[Group]
-    total: Total | None = None
-    note: str = ""
-
-
-@dataclass
-class Week:
-    start: dt.date
-    shares: int
-    clicks: int
-
-
-@dataclass
 class Dashboard:
     org: Organisation
     period: int
@@ -247,12 +214,12 @@ class Dashboard:
     visitors: int
     views_realised: tuple[int, int]
     reach: reach.Reach
-    tables: list[Table] = field(default_factory=list)
-    weeks: list[Week] = field(default_factory=list)
+    tables: list[parts.Table] = field(default_factory=list)
+    weeks: list[parts.Week] = field(default_factory=list)
     moments_hidden: int = 0
     updated: dt.datetime | None = None
 
-    def table(self, key: str) -> Table:
+    def table(self, key: str) -> parts.Table:
         return next(t for t in self.tables if t.key == key)
 
     @property
@@ -262,88 +229,6 @@ class Dashboard:
     @property
     def participation_90_pct(self) -> int:
         return round(100 * self.participation_90 / self.people) if self.people else 0
-
-
-def _pct(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-def check_team_filter(team: Team | None, sizes: dict[int | None, int]) -> str:
-    """Why a team filter must be refused, or ""."""
-    if team is None:
-        return ""
-    everyone = sum(sizes.values())
-    selected = sizes.get(team.pk, 0)
-    if anonymity.isolating_filter(selected, everyone):
-        k = anonymity.threshold()
-        if selected < k:
-            return _(
-                "Team %(team)s has fewer than %(k)s people, so its figures would be about "
-                "individual colleagues. The dashboard shows the whole organisation instead."
-            ) % {"team": team.name, "k": k}
-        return _(
-            "Fewer than %(k)s people are outside team %(team)s, so comparing this view with the "
-            "whole organisation would reveal their figures. The dashboard shows the whole "
-            "organisation instead."
-        ) % {"team": team.name, "k": k}
-    return ""
-
-
-def period_bounds(period: int, today: dt.date) -> tuple[dt.date, dt.datetime]:
-    start = today - dt.timedelta(days=period - 1)
-    return start, timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-
-
-def _weeks(start: dt.date, today: dt.date) -> list[dt.date]:
-    monday = start - dt.timedelta(days=start.weekday())
-    out = []
-    while monday <= today:
-        out.append(monday)
-        monday += dt.timedelta(days=7)
-    return out
-
-
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-class WeekIndex(Func):
-    """Whole weeks between `origin` (an aware datetime) and a datetime column, in SQL.
-
-    Native date arithmetic on both databases, so grouping shares by week costs no Python per
-    row (Django's own date truncation runs a Python function per row on SQLite).
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, expression: str, origin: dt.datetime) -> None:
-        self.origin = origin
-        super().__init__(F(expression))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.source_expressions[0])
-        origin = connection.ops.adapt_datetimefield_value(self.origin)
-        return f"CAST((julianday({sql}) - julianday(%s)) / 7 AS INTEGER)", [*params, origin]
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"FLOOR(EXTRACT(EPOCH FROM ({sql} - %s)) / 604800)::integer",
-            [*params, self.origin],
-        )
-
-
-def _rows(qs: Any) -> list[tuple[Any, ...]]:
-    """The rows of a grouped `values_list` query as the database returns them.
-
-    Skips Django's per-value converters (an int() per aggregate), which cost more than the
-    query itself on tens of thousands of grouped rows. Only for columns the database already
-    returns as the right Python type (integers, ids); the columns come in `values_list` order.
-    """
-    sql, params = qs.query.sql_with_params()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def dashboard(
@@ -356,143 +241,26 @@ def dashboard(
 ) -> Dashboard:
     """Every figure of the comms dashboard in a fixed number of grouped queries.
 
-    The database sums and counts; Python combines rows grouped per person, moment, team or
-    day (never per share or per click), so the cost grows with the period's rows in SQL only.
+    Composes the parts in `dashboard_parts`: the people in scope, their participation and
+    reach, the clicks, the weekly trend and the tables per team, moment, type and barrier.
     """
     today = today or timezone.localdate()
     k = anonymity.threshold()
     now = timezone.now()
     teams = list(Team.objects.filter(org=org).order_by("name"))
+    people = parts.scope(org, assumptions, team)
+    team = people.team  # None when the filter was refused
 
-    # People: one row per active person (team, barrier, network).
-    members = list(
-        Membership.objects.filter(org=org, is_active=True).values_list(
-            "user_id",
-            "team_id",
-            "user__profile__barrier",
-            "user__profile__connections",
-            "user__profile__followers",
-        )
-    )
-    sizes: dict[int | None, int] = Counter(map(itemgetter(1), members))
-    refused = check_team_filter(team, sizes)
-    if refused:
-        team = None
-    scoped = [m for m in members if team is None or m[1] == team.pk]
-    team_of = dict(map(itemgetter(0, 1), members))
-    network_of = {m[0]: reach.network(m[3] or 0, m[4] or 0, assumptions) for m in scoped}
-    people = len(scoped)
-    barrier_counts: dict[str, int] = Counter(m[2] or "" for m in scoped)
-    networks = list(network_of.values())
-    scope_reach = reach.estimate(
-        people=people,
-        connections=sum(m[3] or 0 for m in scoped),
-        followers=sum(m[4] or 0 for m in scoped),
-        potential_reach=sum(networks),
-        largest_network=max(networks, default=0),
-        company_followers=org.linkedin_followers,
-        assumptions=assumptions,
-    )
+    start, start_at = parts.period_bounds(period, today)
+    weeks = parts.week_starts(start, today)
+    shares_qs = parts.scoped_shares(org, team)
+    clicks_qs = parts.scoped_clicks(org, team, start, today)
+    period_shares = shares_qs.filter(shared_at__gte=start_at)
+    took_part = parts.participation(shares_qs, people, start_at, now)
+    clicks = parts.clicks_per_day_and_team(clicks_qs, weeks[0])
+    clicks_by_moment = parts.clicks_per_moment(clicks_qs)
 
-    start, start_at = period_bounds(period, today)
-    weeks = _weeks(start, today)
-    since_30 = now - dt.timedelta(days=30)
-    since_90 = now - dt.timedelta(days=90)
-    shares_qs = Share.objects.filter(org=org)
-    clicks_qs = ClickDaily.objects.filter(org=org, day__gte=start, day__lte=today)
-    if team is not None:
-        shares_qs = shares_qs.filter(user__memberships__org=org, user__memberships__team=team)
-        clicks_qs = clicks_qs.filter(team=team)
-    in_period = Q(shared_at__gte=start_at)
-    period_shares = shares_qs.filter(in_period)
-
-    # Shares per person (participation, teams, realised views), per moment, type and week.
-    per_person = _rows(
-        shares_qs.filter(shared_at__gte=min(start_at, since_90))
-        .values("user_id")
-        .annotate(
-            n=Count("id", filter=in_period),
-            n90=Count("id", filter=Q(shared_at__gte=since_90)),
-            n30=Count("id", filter=Q(shared_at__gte=since_30)),
-        )
-        .order_by()
-        .values_list("user_id", "n", "n90", "n30")
-    )
-    # Tuples as fetched, not a dict per row: thousands of rows, and less for the GC to walk.
-    share_by_moment: dict[int, tuple[int, int]] = {  # shares, people
-        mid: (n, who)
-        for mid, n, who in _rows(
-            period_shares.values("moment_id")
-            .annotate(n=Count("id"), people=Count("user_id", distinct=True))
-            .order_by()
-            .values_list("moment_id", "n", "people")
-        )
-    }
-    share_by_type: dict[int, dict[str, Any]] = {
-        tid: {"n": n, "people": who}
-        for tid, n, who in _rows(
-            period_shares.values("moment__type_id")
-            .annotate(n=Count("id"), people=Count("user_id", distinct=True))
-            .order_by()
-            .values_list("moment__type_id", "n", "people")
-        )
-    }
-    share_by_week = dict(
-        period_shares.annotate(w=WeekIndex("shared_at", _aware(weeks[0])))
-        .values("w")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("w", "n")
-    )
-
-    # Clicks, from the daily rollup: per moment, per team, per day.
-    click_by_moment: dict[int, tuple[int, int]] = {  # clicks, people
-        mid: (c, who)
-        for mid, c, _v, who in _rows(
-            clicks_qs.values("moment_id")
-            .annotate(c=Sum("clicks"), v=Sum("visitors"), people=Count("user_id", distinct=True))
-            .order_by()
-            .values_list("moment_id", "c", "v", "people")
-        )
-    }
-    # Per day and team in one pass: at most days x teams rows, grouped in index order.
-    click_by_day_team = _rows(
-        clicks_qs.values("day", "team_id")
-        .annotate(c=Sum("clicks"), v=Sum("visitors"))
-        .order_by()
-        .values_list("day", "team_id", "c", "v")
-    )
-    type_of = dict(Moment.objects.filter(org=org).order_by().values_list("id", "type_id"))
-    types = {t.pk: t for t in MomentType.objects.filter(Q(org=None) | Q(org=org))}
-
-    sharers = p30 = p90 = shares_total = views_total = 0
-    share_by_team: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])  # shares, people
-    for user_id, n, n90, n30 in per_person:
-        active = user_id in team_of  # people who left still count in shares, not in people
-        p90 += active and n90 > 0
-        p30 += active and n30 > 0
-        if n:
-            sharers += active
-            shares_total += n
-            views_total += n * network_of.get(user_id, 0)
-            bucket = share_by_team[team_of.get(user_id)]
-            bucket[0] += n
-            bucket[1] += 1
-    week_clicks: dict[int, int] = defaultdict(int)
-    clicks_total = visitors_total = 0
-    click_by_team: dict[int | None, int] = defaultdict(int)
-    week_of: dict[Any, int] = {}  # a day as the database returns it (SQLite: a string)
-    for day, team_id, c, v in click_by_day_team:
-        week = week_of.get(day)
-        if week is None:
-            as_date = dt.date.fromisoformat(day) if isinstance(day, str) else day
-            week = week_of[day] = (as_date - weeks[0]).days // 7
-        week_clicks[week] += c
-        click_by_team[team_id] += c
-        clicks_total += c
-        visitors_total += v
-
-    hidden_scope = anonymity.total_hidden(people, k)
+    hidden = anonymity.total_hidden(people.people, k)
     db = Dashboard(
         org=org,
         period=period,
@@ -500,174 +268,41 @@ def dashboard(
         end=today,
         team=team,
         teams=teams,
-        people=people,
+        people=people.people,
         threshold=k,
-        hidden=hidden_scope,
-        refused=refused,
-        participation_30=p30,
-        participation_90=p90,
-        shares=shares_total,
-        clicks=clicks_total,
-        visitors=visitors_total,
-        views_realised=reach.views_per_post(views_total, assumptions),
-        reach=scope_reach,
-        weeks=[
-            Week(w, share_by_week.get(i, 0), week_clicks.get(i, 0)) for i, w in enumerate(weeks)
-        ],
+        hidden=hidden,
+        refused=people.refused,
+        participation_30=took_part.last_30,
+        participation_90=took_part.last_90,
+        shares=took_part.shares,
+        clicks=clicks.clicks,
+        visitors=clicks.visitors,
+        views_realised=reach.views_per_post(took_part.views, assumptions),
+        reach=parts.scope_reach(org, people, assumptions),
+        weeks=parts.trend(weeks, parts.shares_per_week(period_shares, weeks[0]), clicks.by_week),
     )
 
-    # Teams (the whole organisation only; a team view is one team).
+    def total() -> parts.Total:
+        return parts.Total(
+            {"people": "", "shares": db.shares, "clicks": db.clicks}, people.people, hidden
+        )
+
     if team is None:
-        rows = []
-        for t in [*teams, None]:
-            key = t.pk if t else None
-            size = sizes.get(key, 0)
-            if t is None and size == 0:
-                continue
-            n, who = share_by_team.get(key, (0, 0))
-            rows.append(
-                Group(
-                    key=key or 0,
-                    label=t.name if t else _("No team"),
-                    people=size,
-                    values={
-                        "people": size,
-                        "sharers": who,
-                        "participation": _pct(who, size),
-                        "shares": n,
-                        "clicks": click_by_team.get(key, 0),
-                    },
-                )
-            )
-        anonymity.suppress(rows, k)
-        db.tables.append(
-            Table(
-                key="teams",
-                title=_("Per team"),
-                columns=[
-                    ("people", _("People")),
-                    ("participation", _("Shared in this period (%)")),
-                    ("shares", _("Shares")),
-                    ("clicks", _("Clicks")),
-                ],
-                rows=rows,
-                total=Total(
-                    {
-                        "people": people,
-                        "participation": _pct(sharers, people),
-                        "shares": db.shares,
-                        "clicks": db.clicks,
-                    },
-                    people,
-                    hidden_scope,
-                ),
-            )
-        )
-
-    # Moments: the most shared first. A moment's figures rest on the people who shared it
-    # in the period and the people whose links brought its clicks: at least the larger of
-    # the two counts (the same person can be in both), so suppression treats them as
-    # overlapping groups.
-    moment_groups = []
-    click_by_type: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # clicks, max people
-    zero = (0, 0)
-    for mid in share_by_moment.keys() | click_by_moment.keys():
-        shared, sharers_m = share_by_moment.get(mid, zero)
-        cl = click_by_moment.get(mid)
-        clicked, clickers_m = cl or zero
-        if cl is not None:
-            tb = click_by_type[type_of.get(mid, 0)]
-            tb[0] += clicked
-            tb[1] = max(tb[1], clickers_m)
-        moment_groups.append(
-            Group(
-                key=mid,
-                label="",
-                people=max(sharers_m, clickers_m),
-                values={"people": sharers_m, "shares": shared, "clicks": clicked},
-            )
-        )
-    anonymity.suppress(moment_groups, k, overlapping=True)
-    visible = sorted(
-        (g for g in moment_groups if g.visible),
-        key=lambda g: (-g.values["shares"], -g.values["clicks"], g.key),
-    )[:TOP_MOMENTS]
-    titles = dict(
-        Moment.objects.filter(org=org, pk__in=[g.key for g in visible]).values_list("id", "title")
+        db.tables.append(parts.team_table(teams, people, took_part, clicks, hidden, k))
+    moments, db.moments_hidden = parts.moment_table(
+        org, parts.shares_per_moment(period_shares), clicks_by_moment, total(), k
     )
-    for g in visible:
-        g.label = titles.get(g.key, "?")  # type: ignore[call-overload]
-    db.moments_hidden = sum(1 for g in moment_groups if not g.visible)
+    db.tables.append(moments)
     db.tables.append(
-        Table(
-            key="moments",
-            title=_("Per moment"),
-            columns=[
-                ("people", _("People who shared")),
-                ("shares", _("Shares")),
-                ("clicks", _("Clicks")),
-            ],
-            rows=visible,
-            total=Total(
-                {"people": "", "shares": db.shares, "clicks": db.clicks}, people, hidden_scope
-            ),
+        parts.type_table(
+            org,
+            parts.shares_per_type(period_shares),
+            parts.clicks_per_type(org, clicks_by_moment),
+            total(),
+            k,
         )
     )
-
-    type_groups = []
-    for tid in sorted(
-        share_by_type.keys() | click_by_type.keys(),
-        key=lambda t: (types[t].position, types[t].key) if t in types else (999, ""),
-    ):
-        sh = share_by_type.get(tid, {})
-        clicks, clickers = click_by_type.get(tid, (0, 0))
-        type_groups.append(
-            Group(
-                key=tid or 0,
-                label=types[tid].name if tid in types else "?",
-                people=max(sh.get("people", 0), clickers),
-                values={"people": sh.get("people", 0), "shares": sh.get("n", 0), "clicks": clicks},
-            )
-        )
-    anonymity.suppress(type_groups, k, overlapping=True)
-    db.tables.append(
-        Table(
-            key="types",
-            title=_("Per moment type"),
-            columns=[
-                ("people", _("People who shared")),
-                ("shares", _("Shares")),
-                ("clicks", _("Clicks")),
-            ],
-            rows=type_groups,
-            total=Total(
-                {"people": "", "shares": db.shares, "clicks": db.clicks}, people, hidden_scope
-            ),
-        )
-    )
-
-    barrier_groups = [
-        Group(
-            key=value,
-            label=str(label),
-            people=barrier_counts.get(value, 0),
-            values={
-                "people": barrier_counts.get(value, 0),
-                "share": _pct(barrier_counts.get(value, 0), people),
-            },
-        )
-        for value, label in [*Barrier.choices, ("", _("Not answered yet"))]
-    ]
-    anonymity.suppress(barrier_groups, k)
-    db.tables.append(
-        Table(
-            key="barriers",
-            title=_("What holds people back (named at onboarding)"),
-            columns=[("people", _("People")), ("share", _("Share (%)"))],
-            rows=barrier_groups,
-            total=Total({"people": people, "share": 100 if people else 0}, people, hidden_scope),
-        )
-    )
+    db.tables.append(parts.barrier_table(people, hidden, k))
     return db
 
 

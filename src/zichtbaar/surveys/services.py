@@ -17,6 +17,8 @@ from zichtbaar.surveys import (
     conclusions,
     editing,
     itembank,
+    report_spss,
+    report_xlsx,
     reports,
     selectors,
     study,
@@ -485,7 +487,7 @@ def render(survey: Survey, fmt: str, lang: str) -> bytes:
     if fmt == "pdf":
         return reports.render_pdf(report, mapping, lang)
     if fmt == "xlsx":
-        return reports.render_xlsx(report, mapping, lang)
+        return report_xlsx.render_xlsx(report, mapping, lang)
     if fmt == "sav":
         import tempfile
         from pathlib import Path
@@ -493,7 +495,7 @@ def render(survey: Survey, fmt: str, lang: str) -> bytes:
         prepared = prepare(frame_for(survey, mapping, lang), mapping)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "survey.sav"
-            reports.write_sav(prepared, lang, path)
+            report_spss.write_sav(prepared, lang, path)
             return path.read_bytes()
     raise ValueError(fmt)
 
