@@ -96,7 +96,7 @@ def main() -> None:
 
     from zichtbaar.compose import selectors as compose_selectors
     from zichtbaar.moments.models import Moment, MomentType
-    from zichtbaar.nudges import services
+    from zichtbaar.nudges import queueing
     from zichtbaar.nudges.channels.email import Mailer
     from zichtbaar.nudges.models import Preference
     from zichtbaar.nudges.selectors import Digest, DigestItem, compose_url, summary_of
@@ -160,14 +160,14 @@ def main() -> None:
         )
 
     def render(membership: Membership, pref: Preference) -> dict:
-        context = services.email_context(membership, pref, digest=digest_of(membership))
-        subject, text, html = services.render_email("digest", context, pref.lang)
+        context = queueing.email_context(membership, pref, digest=digest_of(membership))
+        subject, text, html = queueing.render_email("digest", context, pref.lang)
         return {
             "to": membership.user.email,
             "subject": subject,
             "text": text,
             "html": html,
-            "headers": services.email_headers(membership.pk, "digest", context["unsubscribe_url"]),
+            "headers": queueing.email_headers(membership.pk, "digest", context["unsubscribe_url"]),
         }
 
     def _render(i: int) -> dict:

@@ -4,10 +4,10 @@
 
 Where `bench/digest.py` measures rendering and sending alone, this runs what production runs
 for `zichtbaar send_digests --org acme --force --background` with `--workers` db_workers:
-- **queueing:** one job per 500 people (`services.queue_digests_of`). Each reads preferences,
+- **queueing:** one job per 500 people (`digests.queue_digests_of`). Each reads preferences,
   moments, shares, impact and tracked links with a fixed number of queries, renders the
   digests and writes the outbox rows in one transaction.
-- **delivery:** `services.deliver(org)` claims rows atomically and sends them over the
+- **delivery:** `delivery.deliver(org)` claims rows atomically and sends them over the
   worker's own SMTP connection to an aiosmtpd sink in a subprocess.
 - **order:** each worker takes delivery first whenever rows are due (the delivery job's higher
   priority) and otherwise the next chunk.
@@ -87,7 +87,7 @@ from django.db import connections  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType  # noqa: E402
-from zichtbaar.nudges import services  # noqa: E402
+from zichtbaar.nudges import delivery, digests  # noqa: E402
 from zichtbaar.nudges.channels import mime  # noqa: E402
 from zichtbaar.nudges.models import Message, Status  # noqa: E402
 from zichtbaar.orgs.models import Membership, Organisation, Profile, Team, User  # noqa: E402
@@ -154,17 +154,17 @@ def worker(org_id: int, chunks, deliveries, queueing_done, pipe) -> None:
         except queue.Empty:
             pass
         else:
-            sent += services.deliver(org_id).sent
+            sent += delivery.deliver(org_id).sent
             continue
         try:
             ids = chunks.get_nowait()
         except queue.Empty:
             ids = None
         if ids is not None:
-            if services.queue_digests_of(org, ids, force=True, period=NOW):
+            if digests.queue_digests_of(org, ids, force=True, period=NOW):
                 deliveries.put(True)  # what _enqueue_delivery does on commit
             continue
-        sent += services.deliver(org_id).sent  # the jobs runperiodic adds for what waits
+        sent += delivery.deliver(org_id).sent  # the jobs runperiodic adds for what waits
         if (
             queueing_done.is_set()
             and not Message.objects.filter(
@@ -193,7 +193,7 @@ def main() -> None:
     assert sink.stdout is not None and sink.stdin is not None
     assert sink.stdout.readline().strip() == "ready"
 
-    chunks_list = services.digest_chunks(org)
+    chunks_list = digests.digest_chunks(org)
     connections.close_all()  # every process opens its own
     fork = multiprocessing.get_context("fork")
     queueing_done = fork.Event()
@@ -215,12 +215,12 @@ def main() -> None:
     step = max(args.people // 10, 1)
 
     def progress(done: int, total: int) -> None:
-        if done % step < services.DIGEST_CHUNK or done == total:
+        if done % step < digests.DIGEST_CHUNK or done == total:
             print(f"  queued for {done:,} of {total:,} people ({time.perf_counter() - t0:.1f} s)")
 
     queued = 0
     if args.foreground:
-        queued = services.queue_digests(org, force=True, now=NOW, progress=progress)
+        queued = digests.queue_digests(org, force=True, now=NOW, progress=progress)
         queueing_done.set()
     t_queued = time.perf_counter() - t0
     delivered = sum(pipe.recv() for _proc, pipe in workers)

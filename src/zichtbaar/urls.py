@@ -8,6 +8,7 @@ from zichtbaar.sharing import views as sharing_views
 
 # The admin signs in through the same page as everyone else, with its rate limits (counted in the
 # shared cache) and verified addresses; its own password form is never shown.
+# (Replacing a bound method is the point here, hence the ignore.)
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [

@@ -6,9 +6,11 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.nudges.conftest import always_open
+
 
 def test_notification_preferences(carol, site, new_page, sign_in, screenshot):
-    from zichtbaar.nudges import services
+    from zichtbaar.nudges import preferences
     from zichtbaar.orgs.models import Membership
 
     page = new_page()
@@ -27,7 +29,7 @@ def test_notification_preferences(carol, site, new_page, sign_in, screenshot):
     expect(page.get_by_role("status")).to_contain_text("Saved.")
     expect(page.get_by_label("A digest of moments for me")).to_have_value("biweekly")
     expect(page.get_by_label("Friday")).to_be_checked()
-    pref = services.preference_for(Membership.objects.get(user=carol))
+    pref = preferences.preference_for(Membership.objects.get(user=carol))
     assert (pref.frequency, pref.prompts, pref.max_per_week) == ("biweekly", False, 1)
     assert sorted(pref.quiet_days) == [4, 5, 6] and pref.quiet_start.hour == 19
 
@@ -41,12 +43,13 @@ def test_notification_preferences(carol, site, new_page, sign_in, screenshot):
 def test_unsubscribe_from_the_link_in_a_received_email(
     settings, smtp_inbox, carol, make_moment, site, new_page, screenshot
 ):
-    from zichtbaar.nudges import services
+    from zichtbaar.nudges import digests, preferences
     from zichtbaar.orgs.models import Membership
 
     settings.SITE_URL = site
+    always_open(carol)  # the real clock: not held back by quiet hours in the evening
     make_moment()
-    services.queue_digests(carol.memberships.get().org, force=True)  # autocommit: sent now
+    digests.queue_digests(carol.memberships.get().org, force=True)  # autocommit: sent now
     [msg] = [m for m in smtp_inbox.messages if m["To"] == carol.email]
     html = msg.get_body(preferencelist=("html",)).get_content()
     link = re.search(r'<a href="([^"]+)"[^>]*>Stop these e-mails</a>', html).group(1)
@@ -59,7 +62,7 @@ def test_unsubscribe_from_the_link_in_a_received_email(
     page.get_by_role("button", name="Stop these e-mails").click()
     expect(page.get_by_role("status")).to_contain_text("You'll get no more e-mail nudges")
     screenshot(page, "done")
-    pref = services.preference_for(Membership.objects.get(user=carol))
+    pref = preferences.preference_for(Membership.objects.get(user=carol))
     assert pref.email is False and pref.unsubscribed_at is not None
 
     page.get_by_role("button", name="Send me nudges again").click()

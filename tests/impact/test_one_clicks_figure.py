@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from zichtbaar.impact import selectors, services
-from zichtbaar.nudges import services as nudges
+from zichtbaar.nudges import digests
 from zichtbaar.sharing.models import Click
 
 
@@ -36,7 +36,7 @@ def test_the_digest_my_impact_and_the_selector_show_the_same_clicks(
     # The digest, queued and sent through the real path to a real SMTP server.
     now = dt.datetime(2026, 1, 7, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))  # a Wednesday
     with django_capture_on_commit_callbacks(execute=True):
-        nudges.queue_digests(acme, now=now, force=True)
+        digests.queue_digests(acme, now=now, force=True)
     [mail] = [m for m in smtp_inbox.messages if m["To"] == "carol@acme.test"]
     text = mail.get_body(preferencelist=("plain",)).get_content()
     emailed = int(re.search(r"your links were clicked (\d+) times", text).group(1))

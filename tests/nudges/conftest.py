@@ -27,11 +27,11 @@ def now() -> dt.datetime:
 
 def always_open(*users) -> None:
     """No quiet hours or days, so tests that use the real clock are not held back."""
-    from zichtbaar.nudges import services
+    from zichtbaar.nudges import preferences
     from zichtbaar.orgs.models import Membership
 
     for m in Membership.objects.filter(user__in=users):
-        pref = services.preference_for(m)
+        pref = preferences.preference_for(m)
         pref.quiet_days = []
         pref.quiet_start = pref.quiet_end = dt.time(0, 0)
         pref.save()

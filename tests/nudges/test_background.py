@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from tests import smtp
-from zichtbaar.nudges import services
+from zichtbaar.nudges import delivery, digests
 from zichtbaar.nudges.models import Kind, Message, Status
 
 from .conftest import always_open, digests_to
@@ -80,7 +80,7 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(
     call_command("send_digests", "--org", "acme", "--force", stdout=None)
 
     # A worker claims two rows and dies before sending them (no exception, no cleanup).
-    crashed = services.claim(acme.pk, limit=2)
+    crashed = delivery.claim(acme.pk, limit=2)
     assert len(crashed) == 2
     run_worker()  # another worker: sends the third, leaves the claimed two alone
     assert Message.objects.filter(status=Status.SENT).count() == 1
@@ -91,7 +91,7 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(
     call_command("runperiodic", stdout=None)
     run_worker()
     assert Message.objects.filter(status=Status.SENDING).count() == 2
-    _time_passes(minutes=services.LEASE.total_seconds() / 60 + 1)
+    _time_passes(minutes=delivery.LEASE.total_seconds() / 60 + 1)
     call_command("runperiodic", stdout=None)
     run_worker()
 
@@ -102,7 +102,7 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(
 
     # An already-sent key is never sent again: not by queueing, not by a worker.
     call_command("send_digests", "--org", "acme", "--force", stdout=None)
-    assert services.claim(acme.pk) == []
+    assert delivery.claim(acme.pk) == []
     run_worker()
     assert len(digests_to(smtp_inbox, "bob@acme.test")) == 1
 
@@ -110,10 +110,10 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(
 def test_two_workers_never_claim_the_same_row(backend, acme, alice, bob, carol, make_moment):
     always_open(alice, bob, carol)
     make_moment()
-    services.queue_digests(acme, force=True)
-    first = services.claim(acme.pk, limit=2)
-    second = services.claim(acme.pk, limit=2)
-    third = services.claim(acme.pk, limit=2)
+    digests.queue_digests(acme, force=True)
+    first = delivery.claim(acme.pk, limit=2)
+    second = delivery.claim(acme.pk, limit=2)
+    third = delivery.claim(acme.pk, limit=2)
     assert len(first) == 2 and len(second) == 1 and third == []
     assert not {m.pk for m in first} & {m.pk for m in second}
 
@@ -125,9 +125,9 @@ def test_jobs_keep_the_organisation_scope(
     always_open(alice, bob, mallory)
     make_moment()
     make_moment(org=other_org, title="Theirs")
-    services.queue_digests(acme, force=True)
-    services.queue_digests(other_org, force=True)
-    assert services.deliver(acme.pk).sent == 2
+    digests.queue_digests(acme, force=True)
+    digests.queue_digests(other_org, force=True)
+    assert delivery.deliver(acme.pk).sent == 2
     assert Message.objects.get(org=other_org).status == Status.QUEUED
     backend()  # the queued jobs: one per organisation
     assert Message.objects.get(org=other_org).status == Status.SENT
@@ -138,7 +138,7 @@ def test_in_the_background_chunks_render_in_parallel_jobs_and_each_digest_arrive
     backend, monkeypatch, smtp_inbox, acme, alice, bob, carol, make_moment
 ):
     run_worker = backend
-    monkeypatch.setattr(services, "DIGEST_CHUNK", 1)  # a job per person
+    monkeypatch.setattr(digests, "DIGEST_CHUNK", 1)  # a job per person
     always_open(alice, bob, carol)
     make_moment()
     call_command("send_digests", "--org", "acme", "--force", "--background", stdout=None)
@@ -153,13 +153,13 @@ def test_in_the_background_chunks_render_in_parallel_jobs_and_each_digest_arrive
 def test_a_row_whose_workers_keep_dying_fails_for_good(db, acme, alice, bob, make_moment):
     always_open(alice, bob)
     make_moment()
-    assert services.queue_digests(acme, force=True) == 2
-    for _round in range(services.MAX_ATTEMPTS):
-        assert len(services.claim(acme.pk)) == 2  # a worker claims them, then dies sending
+    assert digests.queue_digests(acme, force=True) == 2
+    for _round in range(delivery.MAX_ATTEMPTS):
+        assert len(delivery.claim(acme.pk)) == 2  # a worker claims them, then dies sending
         _time_passes(hours=1)
         with translation.override("en"):
-            services.reclaim_stale()
+            delivery.reclaim_stale()
     rows = Message.objects.filter(kind=Kind.DIGEST)
     assert {r.status for r in rows} == {Status.FAILED}
     assert all("Gave up after" in r.last_error for r in rows)
-    assert services.claim(acme.pk) == []
+    assert delivery.claim(acme.pk) == []

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from zichtbaar.nudges import services
+from zichtbaar.nudges import chat, delivery, preferences
 from zichtbaar.nudges.channels import webhooks
 from zichtbaar.nudges.models import Kind, Message, Status, Webhook
 from zichtbaar.orgs.models import Membership
@@ -22,7 +22,7 @@ def published(make_moment):
 
 def _announce(acme, capture):
     with capture(execute=True):
-        return services.queue_announcements(acme)
+        return chat.queue_announcements(acme)
 
 
 def test_slack_and_teams_payloads(hook, acme, published, django_capture_on_commit_callbacks):
@@ -53,7 +53,7 @@ def test_embargoed_and_draft_moments_are_not_announced(hook, acme, make_moment):
     Webhook.objects.create(org=acme, kind="slack", url=hook.url)
     make_moment(published_at=timezone.now(), shareable_from=timezone.now() + dt.timedelta(days=1))
     make_moment(status="draft")
-    assert services.queue_announcements(acme) == 0
+    assert chat.queue_announcements(acme) == 0
 
 
 def test_429_retry_after_is_honoured(hook, acme, published, django_capture_on_commit_callbacks):
@@ -66,9 +66,9 @@ def test_429_retry_after_is_honoured(hook, acme, published, django_capture_on_co
     assert "429" in row.last_error
     wait = (row.next_try_at - before).total_seconds()
     assert 119 <= wait <= 125
-    assert services.deliver(acme.pk).sent == 0  # not before the time the server asked for
+    assert delivery.deliver(acme.pk).sent == 0  # not before the time the server asked for
     Message.objects.update(next_try_at=timezone.now())
-    assert services.deliver(acme.pk).sent == 1
+    assert delivery.deliver(acme.pk).sent == 1
     assert len(hook.requests) == 2
     row.refresh_from_db()
     assert row.status == Status.SENT and row.attempts == 2
@@ -76,14 +76,14 @@ def test_429_retry_after_is_honoured(hook, acme, published, django_capture_on_co
 
 def test_server_errors_retry_and_client_errors_stop(hook, acme, published):
     Webhook.objects.create(org=acme, kind="teams", url=hook.url)
-    services.queue_announcements(acme)
+    chat.queue_announcements(acme)
     hook.responses = [(503, {}), (404, {})]
-    services.deliver(acme.pk)
+    delivery.deliver(acme.pk)
     row = Message.objects.get()
     assert row.status == Status.QUEUED and "503" in row.last_error
     assert row.next_try_at > timezone.now()
     Message.objects.update(next_try_at=timezone.now())
-    services.deliver(acme.pk)
+    delivery.deliver(acme.pk)
     row.refresh_from_db()
     assert row.status == Status.FAILED and "404" in row.last_error
 
@@ -102,7 +102,7 @@ def test_calendar_feed_follows_rfc_5545(client, acme, bob, other_org, make_momen
     make_moment(title="Only for Marketing", teams=[Team.objects.get(org=acme, name="Marketing")])
     make_moment(org=other_org, title="Theirs")
     make_moment(title="Not yet published", status="draft")
-    pref = services.preference_for(Membership.objects.get(user=bob))
+    pref = preferences.preference_for(Membership.objects.get(user=bob))
 
     response = client.get(
         f"/nudges/calendar/{pref.feed_token}.ics"
@@ -125,6 +125,6 @@ def test_calendar_feed_follows_rfc_5545(client, acme, bob, other_org, make_momen
 
     # Revocable: a new address, and the old one stops working.
     old = pref.feed_token
-    services.reset_feed(pref)
+    preferences.reset_feed(pref)
     assert client.get(f"/nudges/calendar/{old}.ics").status_code == 404
     assert client.get(f"/nudges/calendar/{pref.feed_token}.ics").status_code == 200

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.conftest import _person
 from zichtbaar.moments.models import MomentStatus
 from zichtbaar.moments.selectors import moments_for
-from zichtbaar.nudges import selectors, services
+from zichtbaar.nudges import digests, preferences, selectors
 from zichtbaar.nudges.models import Kind, Message
 from zichtbaar.orgs.models import Membership, Team
 from zichtbaar.sharing import services as sharing_services
@@ -78,40 +78,43 @@ def test_queries_do_not_grow_with_the_number_of_people(acme, make_moment, now):
     make_moment(title="Second")
     _people(acme, 3)
     with CaptureQueriesContext(connection) as small:
-        assert services.queue_digests(acme, force=True, now=now) == 4  # alice and three
+        assert digests.queue_digests(acme, force=True, now=now) == 4  # alice and three
     _people(acme, 12, start=3)
     later = now + dt.timedelta(days=8)  # the next week: everyone is due again
     with CaptureQueriesContext(connection) as large:
-        assert services.queue_digests(acme, force=True, now=later) == 16
+        assert digests.queue_digests(acme, force=True, now=later) == 16
     assert len(large) <= len(small) + 2, [q["sql"][:80] for q in large]
 
 
 @pytest.mark.parametrize("force", [True, False])
 def test_chunks_queue_everyone_once(monkeypatch, acme, make_moment, now, force):
-    monkeypatch.setattr(services, "DIGEST_CHUNK", 2)
+    monkeypatch.setattr(digests, "DIGEST_CHUNK", 2)
     make_moment()
     _people(acme, 5)
     seen = []
-    queued = services.queue_digests(
+    queued = digests.queue_digests(
         acme, force=force, now=now, progress=lambda done, total: seen.append((done, total))
     )
     assert queued == 6
     assert seen == [(2, 6), (4, 6), (6, 6)]
-    assert services.queue_digests(acme, force=force, now=now) == 0  # once per period
+    assert digests.queue_digests(acme, force=force, now=now) == 0  # once per period
     keys = list(Message.objects.filter(kind=Kind.DIGEST).values_list("key", flat=True))
     assert len(keys) == len(set(keys)) == 6
 
 
-def test_delivery_jobs_go_before_rendering_where_the_backend_has_priorities(db, settings):
+def test_delivery_jobs_go_before_rendering_where_the_backend_has_priorities(
+    db, settings, django_capture_on_commit_callbacks
+):
     from django_tasks_db.models import DBTaskResult
 
-    from zichtbaar.nudges import tasks
+    from zichtbaar.orgs import jobs
 
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    tasks.enqueue(tasks.queue_digest_chunk, 1, [1, 2], False, "2026-01-07T10:00:00+01:00")
-    tasks.enqueue(tasks.deliver_outbox, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.enqueue("nudges.queue_digest_chunk", 1, [1, 2], False, "2026-01-07T10:00:00+01:00")
+        jobs.enqueue("nudges.deliver_outbox", 1)
     order = DBTaskResult.objects.order_by("-priority", "enqueued_at")
     assert [r.task_path.rsplit(".", 1)[1] for r in order] == [
         "deliver_outbox",
@@ -125,11 +128,11 @@ def test_a_chunk_job_that_runs_late_keeps_the_period_but_judges_quiet_hours_when
     make_moment()
     membership = Membership.objects.get(user=bob)
     evening = now.replace(hour=22)  # inside the default quiet hours
-    queued = services.queue_digests_of(
+    queued = digests.queue_digests_of(
         acme, [membership.pk], force=True, now=evening, period=now - dt.timedelta(days=7)
     )
     assert queued == 1
     row = Message.objects.get(membership=membership, kind=Kind.DIGEST)
-    pref = services.preference_for(membership)
-    assert row.key == services.digest_key(pref, now - dt.timedelta(days=7))  # the run's week
-    assert row.next_try_at == services.next_allowed(pref, evening) > evening  # not at night
+    pref = preferences.preference_for(membership)
+    assert row.key == digests.digest_key(pref, now - dt.timedelta(days=7))  # the run's week
+    assert row.next_try_at == preferences.next_allowed(pref, evening) > evening  # not at night

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from zichtbaar.nudges import services
+from zichtbaar.nudges import delivery, digests, preferences, prompts
 from zichtbaar.nudges.models import Kind, Message, Status
 from zichtbaar.orgs.models import Membership
 from zichtbaar.sharing.models import TrackedLink
@@ -15,7 +15,7 @@ from .conftest import digests_to
 
 def _queue(org, now, capture, **kw):
     with capture(execute=True):
-        return services.queue_digests(org, now=now, **kw)
+        return digests.queue_digests(org, now=now, **kw)
 
 
 def test_digest_content_and_headers(
@@ -46,7 +46,7 @@ def test_digest_content_and_headers(
     assert msg["Auto-Submitted"] == "auto-generated"
     row = Message.objects.get(membership__user=carol, kind=Kind.DIGEST)
     assert row.status == Status.SENT and row.attempts == 1 and row.sent_at
-    assert msg["Message-ID"] == services.message_id(row)
+    assert msg["Message-ID"] == delivery.message_id(row)
     assert unsubscribe.group(1) in text and unsubscribe.group(1) in html
     # bob gets his own, personal digest (in his language: Dutch).
     [theirs] = digests_to(smtp_inbox, "bob@acme.test")
@@ -65,7 +65,7 @@ def test_unsubscribe_link_works_without_login(
     page = client.get("/" + url)  # nobody signed in
     assert page.status_code == 200
     assert "Stop these e-mails" in page.content.decode()
-    pref = services.preference_for(Membership.objects.get(user=carol))
+    pref = preferences.preference_for(Membership.objects.get(user=carol))
     assert pref.email  # a GET (a link scanner) changes nothing
 
     # What a mail client does for List-Unsubscribe-Post: a POST without a CSRF token.
@@ -100,40 +100,40 @@ def test_rerunning_never_sends_a_second_copy(
 
 def test_schedule_quiet_hours_and_cap(acme, bob, make_moment, now):
     make_moment()
-    pref = services.preference_for(Membership.objects.get(user=bob))
+    pref = preferences.preference_for(Membership.objects.get(user=bob))
     evening = now.replace(hour=22)
-    message = services.queue_digest(pref.membership, pref, now=evening, deliver=False)
+    message = digests.queue_digest(pref.membership, pref, now=evening, deliver=False)
     assert message is not None
     # Held until the quiet hours end, the next morning at 08:00 Amsterdam time.
     assert message.next_try_at == now.replace(day=8, hour=8)
     # A weekly digest is not due again within the week.
-    assert not services.digest_is_due(pref, evening + dt.timedelta(days=3))
+    assert not digests.digest_is_due(pref, evening + dt.timedelta(days=3))
     # The cap: at most N nudges in 7 days, digests, prompts and reminders together.
     pref.max_per_week = 1
-    assert not services.digest_is_due(pref, now + dt.timedelta(days=6, hours=23))
-    assert services.digest_is_due(pref, evening + dt.timedelta(days=7, minutes=1))
+    assert not digests.digest_is_due(pref, now + dt.timedelta(days=6, hours=23))
+    assert digests.digest_is_due(pref, evening + dt.timedelta(days=7, minutes=1))
     # Saturday is a quiet day by default: held until Monday 08:00.
     saturday = now.replace(day=10)
-    assert services.next_allowed(pref, saturday) == now.replace(day=12, hour=8)
+    assert preferences.next_allowed(pref, saturday) == now.replace(day=12, hour=8)
 
 
 def test_frequency_off_and_nothing_to_share(acme, bob, make_moment, now):
-    pref = services.preference_for(Membership.objects.get(user=bob))
-    assert services.queue_digests(acme, now=now, force=True) == 0  # no moments: no e-mail
+    pref = preferences.preference_for(Membership.objects.get(user=bob))
+    assert digests.queue_digests(acme, now=now, force=True) == 0  # no moments: no e-mail
     make_moment()
     pref.frequency = "off"
     pref.save()
-    services.queue_digests(acme, now=now, force=True)
+    digests.queue_digests(acme, now=now, force=True)
     assert not Message.objects.filter(membership__user=bob).exists()
 
 
 def test_monthly_and_biweekly_periods():
     day = dt.date(2026, 1, 7)
-    assert services.period_key("weekly", day) == "2026-W02"
-    assert services.period_key("biweekly", day) == services.period_key(
+    assert digests.period_key("weekly", day) == "2026-W02"
+    assert digests.period_key("biweekly", day) == digests.period_key(
         "biweekly", dt.date(2026, 1, 1)
     )
-    assert services.period_key("monthly", day) == "2026-M01"
+    assert digests.period_key("monthly", day) == "2026-M01"
 
 
 def test_prompt_reminder_welcome_once_and_capped(
@@ -150,11 +150,11 @@ def test_prompt_reminder_welcome_once_and_capped(
         shareable_until=now + dt.timedelta(hours=30),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.queue_moment_nudges(acme, now=now) == 4  # bob and alice
-        assert services.queue_welcomes(acme, now=now) == 1
+        assert prompts.queue_moment_nudges(acme, now=now) == 4  # bob and alice
+        assert prompts.queue_welcomes(acme, now=now) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.queue_moment_nudges(acme, now=now) == 0  # once
-        assert services.queue_welcomes(acme, now=now) == 0
+        assert prompts.queue_moment_nudges(acme, now=now) == 0  # once
+        assert prompts.queue_welcomes(acme, now=now) == 0
     received = {
         m["X-Zichtbaar-Nudge"]: str(m["Subject"])
         for m in smtp_inbox.messages
@@ -165,8 +165,8 @@ def test_prompt_reminder_welcome_once_and_capped(
     rows = Message.objects.filter(membership__user=bob).values_list("kind", "moment_id")
     assert set(rows) == {("prompt", delivered.pk), ("reminder", expiring.pk), ("welcome", None)}
     # Two nudges this week already (the default cap): no digest until the week has passed.
-    pref = services.preference_for(Membership.objects.get(user=bob))
-    assert not services.digest_is_due(pref, now + dt.timedelta(hours=1))
+    pref = preferences.preference_for(Membership.objects.get(user=bob))
+    assert not digests.digest_is_due(pref, now + dt.timedelta(hours=1))
 
 
 def test_permanent_failure_keeps_a_reason(

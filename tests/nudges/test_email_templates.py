@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from zichtbaar.nudges import selectors, services
+from zichtbaar.nudges import preferences, queueing, selectors
 from zichtbaar.orgs.models import Membership
 
 TITLE = 'Bridge <opened> & "ready"'
@@ -14,9 +14,9 @@ TITLE = 'Bridge <opened> & "ready"'
 
 def _render(kind, user, **context):
     membership = Membership.objects.select_related("user__profile", "org").get(user=user)
-    pref = services.preference_for(membership)
-    ctx = services.email_context(membership, pref, **context)
-    return services.render_email(kind, ctx, pref.lang)
+    pref = preferences.preference_for(membership)
+    ctx = queueing.email_context(membership, pref, **context)
+    return queueing.render_email(kind, ctx, pref.lang)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zichtbaar.nudges import services
+from zichtbaar.nudges import preferences
 from zichtbaar.nudges.models import Kind, Message, Status
 from zichtbaar.orgs.models import Membership
 from zichtbaar.sharing.models import TrackedLink
@@ -29,7 +29,7 @@ def test_preferences_page(login, bob):
         },
     )
     assert response.status_code == 302
-    pref = services.preference_for(Membership.objects.get(user=bob))
+    pref = preferences.preference_for(Membership.objects.get(user=bob))
     assert (pref.frequency, pref.max_per_week, pref.quiet_days, pref.language) == (
         "monthly",
         1,

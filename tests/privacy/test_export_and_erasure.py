@@ -140,7 +140,7 @@ def test_erasure_removes_the_account_and_keeps_the_dashboard_totals(login, bob, 
     assert not EmailAddress.objects.filter(email__iexact="bob@acme.test").exists()
     # Signed out, with a confirmation.
     page = client.get("/privacy/deleted/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "Your account is deleted" in page.content.decode()
+    assert "Je account is verwijderd" in page.content.decode()  # still in Bob's own language
     assert client.get("/privacy/")["Location"].startswith("/accounts/login/")
     # The organisation's figures are what they were; the share and clicks have no name now.
     assert totals(acme) == before

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests import smtp
+from zichtbaar.nudges.delivery import deliver
 from zichtbaar.nudges.models import Message, Status
-from zichtbaar.nudges.services import deliver
 
 
 @pytest.fixture

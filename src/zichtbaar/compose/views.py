@@ -27,6 +27,7 @@ from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.sharing import selectors as sharing_selectors
 from zichtbaar.sharing import services as sharing_services
+from zichtbaar.sharing.models import TrackedLink
 
 
 def _moment_or_404(request: TenantRequest, moment_id: int) -> Moment:
@@ -36,7 +37,7 @@ def _moment_or_404(request: TenantRequest, moment_id: int) -> Moment:
     return moment
 
 
-def _drafts(request: TenantRequest, moment: Moment) -> tuple[list[Suggestion], object]:
+def _drafts(request: TenantRequest, moment: Moment) -> tuple[list[Suggestion], TrackedLink | None]:
     membership = request.membership
     link = (
         sharing_services.get_or_create_link(moment, membership.user)
@@ -75,7 +76,7 @@ def _page(
     text = normalise_newlines(str(form["text"].value() or ""))
     if result is None:
         result = _check(request, moment, text, drafts)
-    clicks = sharing_selectors.clicks_summary([link.pk]) if link is not None else None  # type: ignore[attr-defined]
+    clicks = sharing_selectors.clicks_summary([link.pk]) if link is not None else None
     my_shares = list(
         sharing_selectors.shares_of(membership.user_id, membership.org_id).filter(moment=moment)
     )

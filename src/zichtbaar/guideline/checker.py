@@ -1,5 +1,5 @@
 """The "May I share this?" check: a pure, deterministic function from a text and its context to a
-verdict (``go``, ``tips``, ``change``) with findings.
+verdict (``go``, ``tips``, ``change``, or ``unchecked`` when the check itself failed) with findings.
 
 No Django, no database, no network: everything the check needs arrives in :class:`CheckContext`
 (the organisation's rules, a prebuilt :class:`TermIndex` and :class:`ClientIndex`, the moment's
@@ -18,7 +18,9 @@ Design notes
 - Overlaps: findings of the same code that overlap become one; a finding inside the span of a more
   severe finding is dropped; among personal-data findings the most specific wins (IBAN, card,
   national ID, e-mail, phone) so one number gives one finding.
-- ``check`` never raises for a ``str``: a detector that fails unexpectedly is logged and skipped.
+- ``check`` never raises for a ``str``: a detector that fails unexpectedly is logged, and the
+  verdict is then ``unchecked``, never ``go``. A "may I share this?" check fails closed: the
+  person is told it couldn't check and to read the guideline (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ LANGUAGES = ("nl", "en")
 TIP = "tip"
 CHANGE = "change"
 SEVERITIES = (TIP, CHANGE)
+#: The verdict when (part of) the check failed: it couldn't say the text is fine.
+UNCHECKED = "unchecked"
 
 #: Every finding code with its default severity (stable: used by the API and the CLI).
 DEFAULT_SEVERITY: Mapping[str, str] = MappingProxyType(
@@ -161,7 +165,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Verdict:
-    verdict: str
+    verdict: str  # "go", "tips", "change" or UNCHECKED
     findings: tuple[Finding, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -182,11 +186,6 @@ class RuleConfig:
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             object.__setattr__(self, "severity", DEFAULT_SEVERITY.get(self.code, CHANGE))
-
-
-def default_rule(code: str) -> RuleConfig:
-    """The rule as it is when an organisation has not configured it (on, default severity)."""
-    return RuleConfig(code)
 
 
 @dataclass(frozen=True)
@@ -1008,6 +1007,7 @@ class _Run:
         self.language = _language(ctx.language)
         self.catalogue = load_messages(self.language)
         self.findings: list[Finding] = []
+        self.failed = False  # a detector raised: what it looks for went unchecked
         self.bodies: dict[str, str] = {}
         self._folded: _Folded | None = None
         self._links: list[tuple[int, int, str, str]] | None = None
@@ -1292,6 +1292,7 @@ class _Run:
             if self.strict:
                 raise
             logger.exception("guideline check: %s failed; skipped", getattr(fn, "__name__", fn))
+            self.failed = True
             return []
 
     def run(self) -> Verdict:
@@ -1316,13 +1317,13 @@ class _Run:
             self.guard(step)
         findings = merge(self.findings)
         if not findings:
-            return Verdict("go", ())
+            return Verdict(UNCHECKED if self.failed else "go", ())
         findings = findings[:1] + tuple(
             dataclasses.replace(f, message=self.bodies.get(f.message, f.message))
             for f in findings[1:]
         )
         verdict = "change" if any(f.severity == CHANGE for f in findings) else "tips"
-        return Verdict(verdict, findings)
+        return Verdict(UNCHECKED if self.failed else verdict, findings)
 
 
 def _order(finding: Finding) -> tuple[int, str, int, str]:
@@ -1387,9 +1388,9 @@ def _check(text: str, ctx: CheckContext | None, strict: bool) -> Verdict:
 
 def check(text: str, ctx: CheckContext) -> Verdict:
     """Check ``text`` against the organisation's rules in ``ctx``. Pure and deterministic for a
-    given context; never raises for a ``str`` (a failing detector is logged and skipped)."""
+    given context; never raises for a ``str``: if the check fails, the verdict is ``unchecked``."""
     try:
         return _check(text, ctx, strict=False)
     except Exception:  # last line of defence; detectors are guarded individually
         logger.exception("guideline check failed")
-        return Verdict("go", ())
+        return Verdict(UNCHECKED, ())  # fail closed: never "go" for a text nobody checked

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from zichtbaar.guideline import selectors
+from zichtbaar.guideline.checker import CHANGE, UNCHECKED
 from zichtbaar.sharing.models import Share
 
 if TYPE_CHECKING:
@@ -26,7 +29,7 @@ MAX_COLLEAGUE_TEXTS = 300
 class CheckResult:
     """The checker's verdict plus what the organisation decided about blocking."""
 
-    verdict: str  # "go", "tips" or "change"
+    verdict: str  # "go", "tips", "change" or "unchecked" (the check failed: never "go")
     findings: tuple[Finding, ...]
     blocking_codes: frozenset[str]
 
@@ -36,11 +39,26 @@ class CheckResult:
         return any(f.code in self.blocking_codes for f in self.findings)
 
     @property
+    def unchecked(self) -> bool:
+        return self.verdict == UNCHECKED
+
+    @property
     def needs_confirmation(self) -> bool:
-        return self.verdict == "change" and not self.blocking
+        # By the findings, not the verdict: a partly failed check still asks about what it found.
+        return any(f.severity == CHANGE for f in self.findings) and not self.blocking
 
     def as_dict(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "findings": [f.as_dict() for f in self.findings]}
+        data: dict[str, Any] = {
+            "verdict": self.verdict,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+        if self.unchecked:
+            data["message"] = unchecked_message()
+        return data
+
+
+def unchecked_message() -> str:
+    return _("We couldn't check this text just now. Please read the guideline before you share.")
 
 
 def check_post(

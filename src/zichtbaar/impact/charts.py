@@ -10,13 +10,14 @@ rendered SVG is cached under a hash of both.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import io
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.cache import cache
 from django.utils import formats
@@ -126,15 +127,26 @@ def _hidden_text(group: Group, k: int) -> str:
     )
 
 
-def trend(weeks: Sequence[object], *, title: str | None = None) -> Chart:
+class WeekRow(Protocol):
+    """One week of the trend (the dashboard's ``Week``)."""
+
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def shares(self) -> int: ...
+    @property
+    def clicks(self) -> int: ...
+
+
+def trend(weeks: Sequence[WeekRow], *, title: str | None = None) -> Chart:
     """Shares and clicks per week: two panels sharing the weeks."""
     title = title or _("Shares and clicks per week")
-    data = [(str(w.start), w.shares, w.clicks) for w in weeks]  # type: ignore[attr-defined]
+    data = [(str(w.start), w.shares, w.clicks) for w in weeks]
 
     def draw() -> Chart:
-        labels = [formats.date_format(w.start, "j M") for w in weeks]  # type: ignore[attr-defined]
-        shares = [w.shares for w in weeks]  # type: ignore[attr-defined]
-        clicks = [w.clicks for w in weeks]  # type: ignore[attr-defined]
+        labels = [formats.date_format(w.start, "j M") for w in weeks]
+        shares = [w.shares for w in weeks]
+        clicks = [w.clicks for w in weeks]
         fig = _figure(9, 4.6)
         top, bottom = fig.subplots(2, 1, sharex=True)
         x = list(range(len(weeks)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,10 +11,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from zichtbaar.impact.models import ClickDaily, ReachSettings, RollupState
+from zichtbaar.orgs import jobs
 from zichtbaar.orgs.models import Membership, Organisation, User
 from zichtbaar.sharing.models import Click, TrackedLink
-
-logger = logging.getLogger(__name__)
 
 ROLLUP_KEY = "clicks"
 # Pages ask for a fresh rollup at most this often; the worker does the work.
@@ -130,8 +128,6 @@ def request_rollup() -> dt.datetime | None:
     Returns when the clicks were last summed (pages say so). One SELECT; at most every
     ROLLUP_INTERVAL a conditional UPDATE as well, so many page views enqueue one task.
     """
-    from zichtbaar.impact.tasks import rollup_clicks_task
-
     now = timezone.now()
     stale = now - ROLLUP_INTERVAL
     state = RollupState.objects.filter(key=ROLLUP_KEY).values("requested_at", "last_run_at").first()
@@ -150,15 +146,8 @@ def request_rollup() -> dt.datetime | None:
             .update(requested_at=now)
         )
     if claimed:
-        transaction.on_commit(lambda: _enqueue(rollup_clicks_task))
+        jobs.enqueue("impact.rollup_clicks")
     return last_run
-
-
-def _enqueue(task: object) -> None:
-    try:
-        task.enqueue()  # type: ignore[attr-defined]
-    except Exception:  # a queue outage must not break a page
-        logger.warning("could not enqueue the click rollup", exc_info=True)
 
 
 def save_reach_settings(

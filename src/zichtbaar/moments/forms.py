@@ -159,6 +159,7 @@ class MomentForm(forms.ModelForm):
         kind = self.fields["type"]
         assert isinstance(kind, forms.ModelChoiceField)
         kind.queryset = MomentType.objects.filter(Q(org=None) | Q(org=org))
+        # Just the name in the list (not str(type)); a subclass for one label is overkill.
         kind.label_from_instance = lambda t: t.name  # type: ignore[method-assign,assignment]
         teams = self.fields.get("audience_teams")
         if isinstance(teams, forms.ModelMultipleChoiceField):

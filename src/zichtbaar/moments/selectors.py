@@ -60,7 +60,7 @@ def moments_for(membership: Membership) -> QuerySet[Moment]:
             ),
         )
     )
-    return _with_share_counts(qs).order_by("-for_my_team", "-happened_on", "-id")  # type: ignore[misc]
+    return _with_share_counts(qs.order_by("-for_my_team", "-happened_on", "-id"))
 
 
 def moment_for_person(membership: Membership, moment_id: int) -> Moment | None:

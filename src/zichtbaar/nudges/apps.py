@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NudgesConfig(AppConfig):
     name = "zichtbaar.nudges"
     verbose_name = _("Nudges")
+
+    def ready(self) -> None:
+        # Registers the app's tasks with orgs.jobs, so services can ask for them by name.
+        from zichtbaar.nudges import tasks  # noqa: F401

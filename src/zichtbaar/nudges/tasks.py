@@ -1,67 +1,58 @@
-"""Background work for nudges, through Django's Tasks API (database or RQ backend)."""
+"""Background work for nudges, through Django's Tasks API (database or RQ backend).
+
+Registered with `orgs.jobs` when the app is ready; the nudges modules ask for them by name.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
-from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import Task
 
-from zichtbaar.nudges import services
+from zichtbaar.nudges import delivery, digests
+from zichtbaar.orgs import jobs
+from zichtbaar.orgs.models import Organisation
 
-
-def queue_name() -> str:
-    """The queue nudges go to: `default` unless the operator sets NUDGES_TASK_QUEUE."""
-    return getattr(settings, "NUDGES_TASK_QUEUE", "default")
+# The queue nudges go to: `default` unless the operator sets NUDGES_TASK_QUEUE.
+QUEUE_SETTING = "NUDGES_TASK_QUEUE"
 
 
 # Delivery before queueing: a worker that finishes a chunk of digests sends what is ready
 # before it renders the next chunk, so sending keeps pace with queueing (RQ has no priorities;
 # there the jobs run in order).
-PRIORITY = {"deliver_outbox": 10}
-
-
-def enqueue(job: Task, *args: Any) -> Any:
-    options: dict[str, Any] = {"queue_name": queue_name()}
-    if job.get_backend().supports_priority:
-        options["priority"] = PRIORITY.get(job.name, 0)
-    return job.using(**options).enqueue(*args)
-
-
+@jobs.register("nudges.deliver_outbox", queue_setting=QUEUE_SETTING, priority=10)
 @task()
 def deliver_outbox(org_id: int | None) -> dict[str, int]:
     """Send the organisation's due messages (None: every due message, account e-mail too);
     safe to run any number of times at once."""
-    done = services.deliver(org_id)
+    if org_id is not None and jobs.load_org(org_id, "deliver_outbox") is None:
+        return {"sent": 0, "retry": 0, "failed": 0}
+    done = delivery.deliver(org_id)
     return {"sent": done.sent, "retry": done.retry, "failed": done.failed}
 
 
+@jobs.register("nudges.queue_digests", queue_setting=QUEUE_SETTING)
 @task()
-def queue_digests(org_id: int, force: bool = False) -> int:
+@jobs.for_org
+def queue_digests(org: Organisation, force: bool = False) -> int:
     """Split the organisation into chunks of people, one job each, so that several workers
     render digests at once; returns the number of chunk jobs."""
-    from django.utils import timezone
-
-    from zichtbaar.orgs.models import Organisation
-
-    org = Organisation.objects.get(pk=org_id)
     now = timezone.now().isoformat()  # every chunk uses the same digest period
-    services.count_new_clicks()  # once per run, not per chunk: chunks run side by side
-    chunks = services.digest_chunks(org)
+    digests.count_new_clicks()  # once per run, not per chunk: chunks run side by side
+    chunks = digests.digest_chunks(org)
     for ids in chunks:
-        enqueue(queue_digest_chunk, org_id, ids, force, now)
+        jobs.enqueue("nudges.queue_digest_chunk", org.pk, ids, force, now)
     return len(chunks)
 
 
+@jobs.register("nudges.queue_digest_chunk", queue_setting=QUEUE_SETTING)
 @task()
-def queue_digest_chunk(org_id: int, membership_ids: list[int], force: bool, period: str) -> int:
-    from datetime import datetime
-
-    from zichtbaar.orgs.models import Organisation
-
-    org = Organisation.objects.get(pk=org_id)
+@jobs.for_org
+def queue_digest_chunk(
+    org: Organisation, membership_ids: list[int], force: bool, period: str
+) -> int:
     # The period is the run's; quiet hours and expiry are judged now, when the chunk runs.
-    return services.queue_digests_of(
+    return digests.queue_digests_of(
         org, membership_ids, force=force, period=datetime.fromisoformat(period)
     )

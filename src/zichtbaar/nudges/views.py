@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zichtbaar.nudges import ical, selectors, services
+from zichtbaar.nudges import chat, digests, ical, queueing, selectors
+from zichtbaar.nudges import preferences as prefs
 from zichtbaar.nudges.forms import PreferenceForm, WebhookForm
 from zichtbaar.nudges.models import Kind, Message, Preference, Webhook
 from zichtbaar.orgs.decorators import comms_required, member_required
@@ -25,9 +26,9 @@ from zichtbaar.orgs.models import Membership
 @member_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: TenantRequest) -> HttpResponse:
-    pref = services.preference_for(request.membership)
+    pref = prefs.preference_for(request.membership)
     if request.method == "POST" and request.POST.get("action") == "reset_feed":
-        services.reset_feed(pref)
+        prefs.reset_feed(pref)
         messages.success(
             request, _("Your calendar has a new address; the old one no longer works.")
         )
@@ -45,16 +46,16 @@ def preferences(request: TenantRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Works without signing in: the signed token names the person and organisation."""
-    membership = services.membership_from_token(token)
+    membership = prefs.membership_from_token(token)
     if membership is None:
         raise Http404
-    pref = services.preference_for(membership)
+    pref = prefs.preference_for(membership)
     done = False
     if request.method == "POST":
         if request.POST.get("action") == "resubscribe":
-            services.resubscribe(membership)
+            prefs.resubscribe(membership)
         else:
-            services.unsubscribe(membership)
+            prefs.unsubscribe(membership)
             done = True
         pref.refresh_from_db()
     with translation.override(pref.lang):
@@ -97,7 +98,7 @@ def outbox(request: TenantRequest) -> HttpResponse:
 @require_POST
 def test_digest(request: TenantRequest) -> HttpResponse:
     with transaction.atomic():
-        services.queue_test_digest(request.membership)
+        digests.queue_test_digest(request.membership)
     messages.success(
         request,
         _("Your test digest is on its way to %(email)s.") % {"email": request.user.email},
@@ -114,11 +115,11 @@ def preview(request: TenantRequest, membership_id: int) -> HttpResponse:
         pk=membership_id,
         org=request.org,
     )
-    pref = services.preference_for(membership)
+    pref = prefs.preference_for(membership)
     with translation.override(pref.lang):
         digest = selectors.digest_for(membership, create_links=False)
-        context = services.email_context(membership, pref, digest=digest)
-    subject, text, html = services.render_email("digest", context, pref.lang)
+        context = queueing.email_context(membership, pref, digest=digest)
+    subject, text, html = queueing.render_email("digest", context, pref.lang)
     return render(
         request,
         "nudges/preview.html",
@@ -129,7 +130,7 @@ def preview(request: TenantRequest, membership_id: int) -> HttpResponse:
             "text": text,
             "html": html,
             "digest": digest,
-            "due": services.digest_is_due(pref, timezone.now()),
+            "due": digests.digest_is_due(pref, timezone.now()),
         },
     )
 
@@ -144,7 +145,7 @@ def _webhook(request: TenantRequest, webhook_id: int) -> Webhook:
 @comms_required
 @require_GET
 def webhooks(request: TenantRequest) -> HttpResponse:
-    return render(request, "nudges/webhooks.html", {"rows": services.webhook_rows(request.org.pk)})
+    return render(request, "nudges/webhooks.html", {"rows": chat.webhook_rows(request.org.pk)})
 
 
 @comms_required
@@ -153,7 +154,7 @@ def webhook_edit(request: TenantRequest, webhook_id: int | None = None) -> HttpR
     hook = _webhook(request, webhook_id) if webhook_id else Webhook(org=request.org)
     form = WebhookForm(request.POST or None, instance=hook)
     if request.method == "POST" and form.is_valid():
-        hook = services.save_webhook(form.save(commit=False))
+        hook = chat.save_webhook(form.save(commit=False))
         if webhook_id:
             messages.success(request, _("Saved “%(name)s”.") % {"name": hook.label})
         else:
@@ -174,7 +175,7 @@ def webhook_edit(request: TenantRequest, webhook_id: int | None = None) -> HttpR
 @comms_required
 @require_POST
 def webhook_pause(request: TenantRequest, webhook_id: int) -> HttpResponse:
-    hook = services.set_webhook_active(_webhook(request, webhook_id), False)
+    hook = chat.set_webhook_active(_webhook(request, webhook_id), False)
     messages.success(
         request,
         _("“%(name)s” is paused: no new moments are announced there.") % {"name": hook.label},
@@ -185,7 +186,7 @@ def webhook_pause(request: TenantRequest, webhook_id: int) -> HttpResponse:
 @comms_required
 @require_POST
 def webhook_resume(request: TenantRequest, webhook_id: int) -> HttpResponse:
-    hook = services.set_webhook_active(_webhook(request, webhook_id), True)
+    hook = chat.set_webhook_active(_webhook(request, webhook_id), True)
     messages.success(
         request,
         _("“%(name)s” is active again: new moments are announced there.") % {"name": hook.label},
@@ -200,7 +201,7 @@ def webhook_delete(request: TenantRequest, webhook_id: int) -> HttpResponse:
     hook = _webhook(request, webhook_id)
     if request.method == "POST":
         name = hook.label
-        services.delete_webhook(hook)
+        chat.delete_webhook(hook)
         messages.success(request, _("Removed “%(name)s”.") % {"name": name})
         return redirect("nudges:webhooks")
     return render(request, "nudges/webhook_delete.html", {"hook": hook})
@@ -210,7 +211,7 @@ def _test_status(request: TenantRequest, hook: Webhook, message: Message) -> Htt
     context = {
         "hook": hook,
         "message": message,
-        "reason": services.scrub_reason(message.last_error, hook),
+        "reason": chat.scrub_reason(message.last_error, hook),
         "htmx": bool(request.headers.get("HX-Request")),
     }
     if context["htmx"]:
@@ -223,7 +224,7 @@ def _test_status(request: TenantRequest, hook: Webhook, message: Message) -> Htt
 def webhook_test(request: TenantRequest, webhook_id: int) -> HttpResponse:
     """Queue a test message through the outbox; htmx gets its status, others a status page."""
     hook = _webhook(request, webhook_id)
-    message = services.queue_chat_test(hook)
+    message = chat.queue_chat_test(hook)
     message.refresh_from_db()  # delivery may already have happened (on commit)
     if request.headers.get("HX-Request"):
         return _test_status(request, hook, message)

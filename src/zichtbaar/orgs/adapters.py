@@ -17,7 +17,7 @@ class AccountAdapter(DefaultAccountAdapter):
         message_context=None,
         extra_tags="",
         message=None,
-    ):  # type: ignore[no-untyped-def]
+    ):
         if message_template in QUIET_MESSAGES:
             return
         super().add_message(request, level, message_template, message_context, extra_tags, message)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from zichtbaar.orgs.http import TenantRequest
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -33,7 +35,8 @@ def comms_required(view: ViewFunc) -> ViewFunc:
     @wraps(view)
     @member_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.membership.is_comms:  # type: ignore[attr-defined]
+        # member_required above has made sure TenantMiddleware found a membership.
+        if not cast(TenantRequest, request).membership.is_comms:
             return render(request, "403.html", status=403)
         return view(request, *args, **kwargs)
 

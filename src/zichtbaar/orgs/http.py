@@ -13,6 +13,6 @@ if TYPE_CHECKING:
 class TenantRequest(HttpRequest):
     """A request of a signed-in member: `org` and `membership` are set by TenantMiddleware."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     org: Organisation
     membership: Membership

@@ -17,6 +17,8 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # This middleware adds org and membership to the request (TenantRequest types them for
+        # views); HttpRequest does not declare them, hence the ignores.
         request.membership = None  # type: ignore[attr-defined]
         request.org = None  # type: ignore[attr-defined]
         user = request.user
@@ -28,8 +30,8 @@ class TenantMiddleware:
                 request.org = membership.org  # type: ignore[attr-defined]
             language = selectors.profile_for(user).language
             translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if user.is_authenticated:
-            response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)  # type: ignore[attr-defined]
+            response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

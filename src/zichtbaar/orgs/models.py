@@ -52,12 +52,13 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person; signs in with an e-mail address (no user names)."""
 
-    username = None  # type: ignore[assignment,misc]
+    username = None  # type: ignore[assignment]  # no user names: AbstractUser declares a field
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = []  # type: ignore[misc]
+    REQUIRED_FIELDS = []
+    # Our manager (users by e-mail); the stubs type AbstractUser.objects as its own manager.
     objects = UserManager()  # type: ignore[misc,assignment]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from zichtbaar.orgs import signals
+from zichtbaar.orgs import jobs, signals
 from zichtbaar.orgs.middleware import SESSION_ORG_KEY
 from zichtbaar.orgs.models import (
     Barrier,
@@ -247,10 +247,8 @@ def start_import(
     *, org: Organisation, user: User, filename: str, content: bytes, language: str
 ) -> ImportJob:
     """Store the uploaded file as a job and run it in the background once the row is committed."""
-    from zichtbaar.orgs.tasks import run_people_import
-
     job = ImportJob.objects.create(
         org=org, created_by=user, filename=filename[:200], content=content, language=language[:2]
     )
-    transaction.on_commit(lambda: run_people_import.enqueue(job.pk))
+    jobs.enqueue("orgs.run_people_import", job.pk)
     return job

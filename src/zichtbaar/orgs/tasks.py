@@ -1,6 +1,6 @@
 """Background work for organisations and people.
 
-A people import runs under a lease, as the outbox does (nudges/services.py): the worker claims
+A people import runs under a lease, as the outbox does (nudges/delivery.py): the worker claims
 the job with a conditional UPDATE, renews the lease in every batch it commits, and stops when
 its lease was taken over. `recover_stuck_imports` (from `runperiodic`) puts a job whose worker
 died back in the queue, to carry on after the last committed batch, or fails it after
@@ -9,16 +9,15 @@ MAX_ATTEMPTS. The uploaded file holds personal data: it is wiped when the job en
 
 from __future__ import annotations
 
-import functools
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from zichtbaar.orgs import jobs
 from zichtbaar.orgs.models import ImportJob
 
 # A batch commits in well under a second and renews the lease; parsing 20,000 rows takes a
@@ -55,6 +54,7 @@ def _mine(job_id: int, token: str) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(pk=job_id, claimed_by=token, status=ImportJob.Status.RUNNING)
 
 
+@jobs.register("orgs.run_people_import")
 @task()
 def run_people_import(job_id: int) -> str:
     """Run an import the comms screen started; progress and the report are kept on the job."""
@@ -151,5 +151,5 @@ def recover_stuck_imports(now: datetime | None = None) -> dict[str, int]:
             )
         elif still_stuck.update(status=ImportJob.Status.QUEUED, claimed_by="", lease_until=None):
             done["resumed"] += 1
-            transaction.on_commit(functools.partial(run_people_import.enqueue, job_id))
+            jobs.enqueue("orgs.run_people_import", job_id)
     return done

@@ -64,6 +64,7 @@ def delete_account(request: TenantRequest) -> HttpResponse:
         # The session is gone from the database; end this one too, without signals about
         # a person who no longer exists.
         request.session.flush()
+        # Signed out now; the stubs type request.user as our User only.
         request.user = AnonymousUser()  # type: ignore[assignment]
         response = redirect("privacy:deleted")
         # The confirmation speaks the language the person used.

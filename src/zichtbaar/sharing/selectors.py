@@ -86,13 +86,3 @@ def clicks_summary(link_ids: list[int]) -> dict[str, int]:
 
 def shares_of(user_id: int, org_id: int) -> QuerySet[Share]:
     return Share.objects.filter(user_id=user_id, org_id=org_id).select_related("moment")
-
-
-def colleagues_shared_counts(moment_ids: list[int]) -> dict[int, int]:
-    """How many distinct people shared each moment (a count, never names)."""
-    rows = (
-        Share.objects.filter(moment_id__in=moment_ids)
-        .values("moment_id")
-        .annotate(people=Count("user_id", distinct=True))
-    )
-    return {r["moment_id"]: r["people"] for r in rows}

@@ -237,7 +237,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, blocks: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["block"].choices = blocks  # type: ignore[attr-defined]
+        block = self.fields["block"]
+        assert isinstance(block, forms.ChoiceField)
+        block.choices = blocks
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -274,8 +276,10 @@ class RoleForm(forms.Form):
             (key, _("Part of the scale: %(name)s") % {"name": name}) for key, name in scales
         ]
         choices.append((self.NEW, _("Part of a new scale (name it below)")))
-        self.fields["role"].choices = choices  # type: ignore[attr-defined]
-        self.fields["role"].required = False
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = choices
+        role.required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

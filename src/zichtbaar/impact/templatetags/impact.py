@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils import formats
 
 register = template.Library()
 
+# Filters take whatever a template hands them (Any) and catch the errors of what is no number.
+
 
 @register.filter
-def num(value: object) -> str:
+def num(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:
-        return formats.number_format(round(float(value)), force_grouping=True)  # type: ignore[arg-type]
+        return formats.number_format(round(float(value)), force_grouping=True)
     except (TypeError, ValueError):
         return str(value)
 
 
 @register.filter
-def pct(fraction: object) -> str:
+def pct(fraction: Any) -> str:
     """0.05 -> "5"; 0.075 -> "7.5" (or "7,5" in Dutch)."""
     try:
-        value = round(float(fraction) * 100, 2)  # type: ignore[arg-type]
+        value = round(float(fraction) * 100, 2)
     except (TypeError, ValueError):
         return ""
     if value == int(value):
@@ -31,10 +35,10 @@ def pct(fraction: object) -> str:
 
 
 @register.filter
-def times(value: object) -> str:
+def times(value: Any) -> str:
     """A ratio as "31" or "2.5"."""
     try:
-        ratio = float(value)  # type: ignore[arg-type]
+        ratio = float(value)
     except (TypeError, ValueError):
         return ""
     if ratio >= 10:
@@ -43,8 +47,8 @@ def times(value: object) -> str:
 
 
 @register.filter
-def get(mapping: object, key: str) -> object:
+def get(mapping: Any, key: str) -> object:
     try:
-        return mapping[key]  # type: ignore[index]
+        return mapping[key]
     except (KeyError, TypeError, IndexError):
         return ""

@@ -2,7 +2,7 @@
 
 `send_mail` (invitations), allauth (login codes, password resets, address confirmations) and the
 nudges all end up here, so every e-mail is retried while the mail server is down and sent once
-(nudges.services.deliver, through EMAIL_DELIVERY_BACKEND). A page that sends mail never waits
+(nudges.delivery.deliver, through EMAIL_DELIVERY_BACKEND). A page that sends mail never waits
 for, or fails on, the mail server.
 """
 
@@ -31,7 +31,7 @@ def delivery_backend() -> str:
 
 class OutboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        from zichtbaar.nudges import services
+        from zichtbaar.nudges import queueing
         from zichtbaar.nudges.models import Channel, Kind, Message
 
         stored = 0
@@ -50,7 +50,7 @@ class OutboxBackend(BaseEmailBackend):
                 "",
             )
             for to in email.recipients():
-                services.store_and_deliver(
+                queueing.store_and_deliver(
                     Message(
                         org_id=int(org) if org else None,
                         key=f"mail:{uuid.uuid4().hex}",

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from zichtbaar.nudges import services
+from zichtbaar.nudges import periodic
 from zichtbaar.orgs.tasks import recover_stuck_imports
 from zichtbaar.sharing.services import drain_click_spool
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            done = services.run_periodic()
+            done = periodic.run_periodic()
         # Each in its own short transactions, outside the one above.
         imports = recover_stuck_imports()
         done["imports_resumed"] = imports["resumed"]

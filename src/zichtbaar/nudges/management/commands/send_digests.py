@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from zichtbaar.nudges import services, tasks
+from zichtbaar.nudges import digests
+from zichtbaar.orgs import jobs
 from zichtbaar.orgs.commands import organisation
 
 
@@ -29,13 +30,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         org = organisation(options["org"])
         if options["background"]:
-            tasks.enqueue(tasks.queue_digests, org.pk, options["force"])
+            jobs.enqueue("nudges.queue_digests", org.pk, options["force"])
             self.stdout.write(f"Handed the digests for {org.slug} to the workers.")
             return
 
         def progress(done: int, total: int) -> None:
-            if options["verbosity"] and total > services.DIGEST_CHUNK:
+            if options["verbosity"] and total > digests.DIGEST_CHUNK:
                 self.stderr.write(f"  {done:,} of {total:,} people", ending="\n")
 
-        queued = services.queue_digests(org, force=options["force"], progress=progress)
+        queued = digests.queue_digests(org, force=options["force"], progress=progress)
         self.stdout.write(f"Queued {queued} digest(s) for {org.slug}.")

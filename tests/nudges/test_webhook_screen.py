@@ -12,8 +12,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.nudges.conftest import hook  # noqa: F401 (the local webhook receiver fixture)
-from zichtbaar.nudges import services
+from zichtbaar.nudges import chat, delivery
 from zichtbaar.nudges.forms import webhook_url_problem
 from zichtbaar.nudges.models import Kind, Message, Status, Webhook
 
@@ -280,11 +279,11 @@ def test_pause_and_resume_are_post_only(login, alice, slack, make_moment):
     assert not slack.is_active
     assert "Paused" in client.get("/comms/nudges/webhooks/").content.decode()
     make_moment(published_at=timezone.now())
-    assert services.queue_announcements(slack.org) == 0  # a paused channel hears nothing
+    assert chat.queue_announcements(slack.org) == 0  # a paused channel hears nothing
     assert client.post(f"/comms/nudges/webhooks/{slack.pk}/resume/").status_code == 302
     slack.refresh_from_db()
     assert slack.is_active
-    assert services.queue_announcements(slack.org) == 1
+    assert chat.queue_announcements(slack.org) == 1
 
 
 def test_remove_asks_first_and_only_a_post_removes(login, alice, slack):
@@ -306,7 +305,7 @@ def test_a_test_message_reaches_the_channel_once(
     login,
     alice,
     acme,
-    hook,  # noqa: F811
+    hook,
     django_capture_on_commit_callbacks,
 ):
     webhook = Webhook.objects.create(
@@ -337,19 +336,19 @@ def test_a_test_message_reaches_the_channel_once(
     assert hook.url not in listing
 
 
-def test_test_message_key_is_per_webhook_and_minute(acme, hook):  # noqa: F811
+def test_test_message_key_is_per_webhook_and_minute(acme, hook):
     webhook = Webhook.objects.create(org=acme, name="Local", kind="teams", url=hook.url)
     at = dt.datetime(2026, 1, 7, 10, 0, 5, tzinfo=dt.UTC)
-    first = services.queue_chat_test(webhook, now=at)
-    assert services.queue_chat_test(webhook, now=at + dt.timedelta(seconds=40)) == first
-    later = services.queue_chat_test(webhook, now=at + dt.timedelta(minutes=1))
+    first = chat.queue_chat_test(webhook, now=at)
+    assert chat.queue_chat_test(webhook, now=at + dt.timedelta(seconds=40)) == first
+    later = chat.queue_chat_test(webhook, now=at + dt.timedelta(minutes=1))
     assert later != first and later.key != first.key
     assert first.payload["type"] == "message"  # a Teams Adaptive Card
     card = first.payload["attachments"][0]["content"]
     assert "Acme" in card["body"][1]["text"]
 
 
-def test_without_javascript_the_test_shows_a_status_page(login, alice, acme, hook):  # noqa: F811
+def test_without_javascript_the_test_shows_a_status_page(login, alice, acme, hook):
     webhook = Webhook.objects.create(org=acme, name="Local", kind="slack", url=hook.url)
     client = login(alice)
     response = client.post(f"/comms/nudges/webhooks/{webhook.pk}/test/")  # not delivered yet
@@ -359,18 +358,18 @@ def test_without_javascript_the_test_shows_a_status_page(login, alice, acme, hoo
     page = client.get(response["Location"]).content.decode()
     assert 'aria-live="polite"' in page and "waiting to be sent" in page
     assert 'hx-trigger="every 2s"' in page  # with htmx, the status refreshes itself
-    services.deliver(acme.pk)
+    delivery.deliver(acme.pk)
     partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "Test message sent" in partial and "<html" not in partial
     assert len(hook.requests) == 1
 
 
-def test_a_rejected_test_message_shows_the_reason(login, alice, acme, hook):  # noqa: F811
+def test_a_rejected_test_message_shows_the_reason(login, alice, acme, hook):
     webhook = Webhook.objects.create(org=acme, name="Local", kind="slack", url=hook.url)
     hook.responses = [(404, {})]
     client = login(alice)
     client.post(f"/comms/nudges/webhooks/{webhook.pk}/test/", HTTP_HX_REQUEST="true")
-    services.deliver(acme.pk)
+    delivery.deliver(acme.pk)
     row = Message.objects.get(kind=Kind.CHAT_TEST)
     assert row.status == Status.FAILED
     status = client.get(
@@ -381,12 +380,12 @@ def test_a_rejected_test_message_shows_the_reason(login, alice, acme, hook):  # 
     assert "Last failure" in listing and "Slack: 404" in listing
 
 
-def test_a_test_message_waiting_for_a_retry_keeps_polling(login, alice, acme, hook):  # noqa: F811
+def test_a_test_message_waiting_for_a_retry_keeps_polling(login, alice, acme, hook):
     webhook = Webhook.objects.create(org=acme, name="Local", kind="slack", url=hook.url)
     hook.responses = [(503, {})]
     client = login(alice)
     client.post(f"/comms/nudges/webhooks/{webhook.pk}/test/")
-    services.deliver(acme.pk)
+    delivery.deliver(acme.pk)
     row = Message.objects.get(kind=Kind.CHAT_TEST)
     assert row.status == Status.QUEUED and row.attempts == 1
     status = client.get(

@@ -1,0 +1,30 @@
+"""What cron runs every few minutes (`zichtbaar runperiodic`), for every organisation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from zichtbaar.nudges.chat import queue_announcements
+from zichtbaar.nudges.delivery import orgs_with_due_messages, reclaim_stale
+from zichtbaar.nudges.digests import queue_digests
+from zichtbaar.nudges.prompts import queue_moment_nudges, queue_welcomes
+from zichtbaar.nudges.queueing import start_delivery
+from zichtbaar.orgs.models import Organisation
+
+
+def run_periodic(now: datetime | None = None) -> dict[str, int]:
+    """Everything cron runs every few minutes (`zichtbaar runperiodic`)."""
+    now = now or timezone.now()
+    done = {"reclaimed": reclaim_stale(now), "digests": 0, "moments": 0, "welcomes": 0, "chat": 0}
+    for org in Organisation.objects.all():
+        done["digests"] += queue_digests(org, now=now)
+        done["moments"] += queue_moment_nudges(org, now=now)
+        done["welcomes"] += queue_welcomes(org, now=now)
+        done["chat"] += queue_announcements(org, now=now)
+    due = orgs_with_due_messages(now)
+    for org_id in due:
+        start_delivery(org_id)
+    done["deliveries"] = len(due)
+    return done
