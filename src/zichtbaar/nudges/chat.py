@@ -119,11 +119,11 @@ def webhook_rows(org_id: int) -> list[WebhookRow]:
     return [
         WebhookRow(
             webhook=h,
-            last_sent_at=h.last_sent_at,  # type: ignore[attr-defined]
-            last_failure=scrub_reason(h.last_failure or "", h),  # type: ignore[attr-defined]
-            last_failure_at=h.last_failure_at,  # type: ignore[attr-defined]
-            retrying=scrub_reason(h.retrying or "", h),  # type: ignore[attr-defined]
-            next_try_at=h.next_try_at,  # type: ignore[attr-defined]
+            last_sent_at=h.last_sent_at,
+            last_failure=scrub_reason(h.last_failure or "", h),
+            last_failure_at=h.last_failure_at,
+            retrying=scrub_reason(h.retrying or "", h),
+            next_try_at=h.next_try_at,
         )
         for h in hooks
     ]

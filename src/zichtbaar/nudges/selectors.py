@@ -53,12 +53,6 @@ def compose_url(moment: Moment) -> str:
     return settings.SITE_URL + reverse("compose:moment", args=[moment.pk])
 
 
-def impact_of(membership: Membership) -> tuple[int, int]:
-    """The person's own shares and the clicks on their links in this organisation."""
-    shares, clicks = impacts_of(membership.org_id, [membership.user_id])
-    return shares.get(membership.user_id, 0), clicks.get(membership.user_id, 0)
-
-
 def impacts_of(org_id: int, user_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     """Shares and (human) clicks per person, for many people in two queries.
 
