@@ -69,3 +69,11 @@ def test_a_workbook_as_client_register_is_refused_plainly(acme):
     report = services.import_clients(acme, b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
     assert len(report.errors) == 1
     assert report.errors[0].startswith("The file is not a text file.")
+
+
+def test_a_client_name_longer_than_the_register_holds_is_a_row_error(acme):
+    # SQLite would store it anyway; PostgreSQL answered a 500 (found by the hostile sweep).
+    text = "name,may_be_named\nGemeente Utrecht,yes\n" + "x" * 201 + ",no\n"
+    report = services.import_clients(acme, text.encode())
+    assert report.errors == ["Row 3: a name can be at most 200 characters."]
+    assert not Client.objects.filter(org=acme).exists()

@@ -246,6 +246,12 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
         if not name:
             report.errors.append(_("Row %(row)d: the name is empty.") % {"row": number})
             continue
+        if len(name) > 200:  # Client.name's length
+            report.errors.append(
+                _("Row %(row)d: a name can be at most %(max)d characters.")
+                % {"row": number, "max": 200}
+            )
+            continue
         key = name.casefold()
         if key in seen:
             report.errors.append(
