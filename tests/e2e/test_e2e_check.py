@@ -12,9 +12,10 @@ VALID_BSN = "111222333"
 def test_typing_a_bsn_shows_a_red_finding_and_removing_it_turns_green(
     acme, carol, make_moment, site, new_page, sign_in, screenshot
 ):
+    from zichtbaar.demo.guideline import load_demo_guideline
     from zichtbaar.guideline import services
 
-    version = services.load_demo_guideline(acme)
+    version = load_demo_guideline(acme)
     moment = make_moment(title="Library website live")
     page = new_page()
     sign_in(page, carol.email)

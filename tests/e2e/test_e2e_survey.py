@@ -8,6 +8,8 @@ from pathlib import Path
 import pypdfium2
 from playwright.sync_api import expect
 
+from zichtbaar.demo.survey import load_demo_survey
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "survey"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -83,9 +85,8 @@ def test_filling_in_a_survey_on_a_phone(acme, bob, new_page, site, screenshot):
 
 
 def test_comms_reads_the_report_and_downloads_the_pdf(acme, alice, new_page, site, sign_in):
-    from zichtbaar.surveys import services
 
-    survey = services.load_demo_survey(acme)
+    survey = load_demo_survey(acme)
     page = new_page()
     sign_in(page, alice.email)
     page.goto(f"{site}/comms/surveys/")

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from zichtbaar.demo.guideline import load_demo_guideline
 from zichtbaar.guideline import services
 from zichtbaar.guideline.models import Acknowledgement, Client, ConfidentialTerm, Rule, RuleHit
 
@@ -19,7 +20,7 @@ VALID_BSN = "111222333"
 
 @pytest.fixture
 def guideline(acme):
-    return services.load_demo_guideline(acme)
+    return load_demo_guideline(acme)
 
 
 def _ack(user, version):

@@ -1,5 +1,6 @@
 """'Clicks your shares brought' is one figure: the digest e-mail, My impact and the selector
-behind both give the same number for the same person, also when the rollup was behind."""
+behind both give the same number for the same person, also when the rollup was behind; the
+compose page shows the same figure for one link."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import timezone
 
-from zichtbaar.impact import selectors, services
+from zichtbaar.impact import services
 from zichtbaar.nudges import digests
+from zichtbaar.sharing import selectors
 from zichtbaar.sharing.models import Click
 
 
@@ -49,3 +52,9 @@ def test_the_digest_my_impact_and_the_selector_show_the_same_clicks(
     assert figure.clicks == emailed == shown[0] == 14  # 4 + 3 + 5 + 2, no bots
     assert shown[1] == figure.visitors
     assert figure.links[delivery.link_id].clicks == 2
+
+    compose = login(carol).get(reverse("compose:moment", args=[visit.moment_id])).content.decode()
+    brought = re.search(r"Your link brought (\d+) visits so far, from about (\d+) people", compose)
+    link_figure = figure.links[visit.link_id]
+    assert (int(brought.group(1)), int(brought.group(2))) == (12, link_figure.visitors)
+    assert link_figure.clicks == 12

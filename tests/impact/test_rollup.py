@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from zichtbaar.impact import services
-from zichtbaar.impact.models import ClickDaily, RollupState
-from zichtbaar.sharing.models import Click
+from zichtbaar.impact.models import RollupState
+from zichtbaar.sharing.models import Click, ClickDaily
 
 
 def test_clicks_are_summed_per_link_per_day_without_bots(make_moment, shared, bob):

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import _person
+from zichtbaar.demo.survey import load_demo_survey
 from zichtbaar.orgs.models import Membership, Organisation, Profile, Team, User
 from zichtbaar.surveys import generator, reports, services, study
 from zichtbaar.surveys.mapping import parse_mapping, prepare
@@ -77,7 +78,7 @@ def test_a_threshold_of_ten_hides_a_group_of_seven_on_the_dashboard_and_in_the_s
 
 
 def test_a_changed_threshold_reaches_survey_reports_made_before(settings, acme):
-    survey = services.load_demo_survey(acme)
+    survey = load_demo_survey(acme)
     settings.ANONYMITY_THRESHOLD = 5
     report, _mapping = services.report_for(survey, "en")
     assert report["anonymity"]["min_cell"] == 5

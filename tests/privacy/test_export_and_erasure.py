@@ -15,11 +15,10 @@ from django.test import Client
 
 from zichtbaar.impact import selectors as impact
 from zichtbaar.impact import services as rollup
-from zichtbaar.impact.models import ClickDaily
 from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.models import Membership, Profile, User
 from zichtbaar.sharing import services as sharing
-from zichtbaar.sharing.models import Click, Share, TrackedLink
+from zichtbaar.sharing.models import Click, ClickDaily, Share, TrackedLink
 from zichtbaar.surveys.models import Response, Survey
 
 CHROME = (

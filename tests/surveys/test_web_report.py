@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from zichtbaar.demo.survey import load_demo_survey
 from zichtbaar.surveys import services
 from zichtbaar.surveys.models import Survey
 
 
 @pytest.fixture
 def demo_survey(acme):
-    return services.load_demo_survey(acme)
+    return load_demo_survey(acme)
 
 
 def test_the_demo_survey_has_the_seeds_shape(demo_survey):

@@ -76,7 +76,11 @@ def _page(
     text = normalise_newlines(str(form["text"].value() or ""))
     if result is None:
         result = _check(request, moment, text, drafts)
-    clicks = sharing_selectors.clicks_summary([link.pk]) if link is not None else None
+    # The figure My impact and the digest show for this link (one source, the daily rollup).
+    clicks = None
+    if link is not None:
+        brought = sharing_selectors.clicks_brought(membership.org_id, [membership.user_id])
+        clicks = brought[membership.user_id].links.get(link.pk)
     my_shares = list(
         sharing_selectors.shares_of(membership.user_id, membership.org_id).filter(moment=moment)
     )

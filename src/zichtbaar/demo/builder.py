@@ -29,7 +29,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from zichtbaar.guideline.services import load_demo_check
+from zichtbaar.demo.guideline import load_demo_check
+from zichtbaar.demo.survey import load_demo_survey
 from zichtbaar.moments import services as moments
 from zichtbaar.moments.models import Moment, MomentType
 from zichtbaar.orgs.models import Barrier, Language, Membership, Organisation, Role, Team, User
@@ -43,7 +44,6 @@ from zichtbaar.orgs.services import (
 from zichtbaar.sharing.models import Click, Share, TrackedLink
 from zichtbaar.sharing.services import get_or_create_link, is_bot, record_share, visitor_hash
 from zichtbaar.surveys.models import Survey
-from zichtbaar.surveys.services import load_demo_survey
 
 DATA_DIR = Path(__file__).with_name("data")
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,7 +29,6 @@ if TYPE_CHECKING:
     from zichtbaar.guideline.checking import CheckResult
     from zichtbaar.orgs.models import Organisation, User
 
-DEMO_GUIDELINE = Path(__file__).with_name("demo") / "guideline.yaml"
 MAX_TERMS = 50_000
 TERM_HEADERS = ("term", "begrip", "woord")
 
@@ -130,10 +127,6 @@ def load_guideline(
         ]
     )
     return publish_version(version)
-
-
-def load_demo_guideline(org: Organisation) -> GuidelineVersion:
-    return load_guideline(org, yaml.safe_load(DEMO_GUIDELINE.read_text(encoding="utf-8")))
 
 
 def record_hits(org_id: int, verdict: Verdict | CheckResult) -> None:
@@ -302,34 +295,3 @@ def import_clients(org: Organisation, data: bytes | str) -> ListReport:
             report.added += 1
     bump_revision(org)
     return report
-
-
-DEMO_DIR = Path(__file__).with_name("demo")
-
-
-def load_demo_check(org: Organisation) -> None:
-    """The demo organisation's guideline, client register, terms and settings (idempotent)."""
-    from zichtbaar.guideline.models import QuietPeriod
-
-    if not GuidelineVersion.objects.filter(org=org).exists():
-        load_demo_guideline(org)
-    import_terms(org, (DEMO_DIR / "terms.txt").read_text(encoding="utf-8"), replace=True)
-    import_clients(org, (DEMO_DIR / "clients.csv").read_text(encoding="utf-8"))
-    CheckSettings.objects.update_or_create(
-        org=org,
-        defaults={
-            "internal_hosts": "intranet.vandijkpartners.nl\n*.sharepoint.com",
-            "max_hashtags": 5,
-        },
-    )
-    if not QuietPeriod.objects.filter(org=org).exists():
-        start = timezone.now().replace(month=3, day=1, hour=0, minute=0, second=0, microsecond=0)
-        if start < timezone.now():
-            start = start.replace(year=start.year + 1)
-        QuietPeriod.objects.create(
-            org=org,
-            starts_at=start,
-            ends_at=start + timedelta(days=14),
-            reason="Jaarcijfers / annual results",
-        )
-    bump_revision(org)

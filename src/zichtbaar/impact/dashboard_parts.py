@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 
 from zichtbaar.impact import anonymity, reach
 from zichtbaar.impact.anonymity import Group
-from zichtbaar.impact.models import ClickDaily
 from zichtbaar.moments.models import Moment, MomentType
 from zichtbaar.orgs.models import Barrier, Membership, Organisation, Team
-from zichtbaar.sharing.models import Share
+from zichtbaar.sharing.models import ClickDaily, Share
 
 TOP_MOMENTS = 15
 

@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -21,9 +20,10 @@ from django.utils.translation import get_language
 
 from zichtbaar.impact import anonymity, reach
 from zichtbaar.impact import dashboard_parts as parts
-from zichtbaar.impact.models import ClickDaily, ReachSettings
+from zichtbaar.impact.models import ReachSettings
 from zichtbaar.orgs.models import Membership, Organisation, Team
 from zichtbaar.sharing.models import Share
+from zichtbaar.sharing.selectors import clicks_brought
 
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 90
@@ -96,50 +96,6 @@ class MyImpact:
     more: bool
     assumptions: reach.Assumptions
     updated: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class LinkClicks:
-    clicks: int = 0
-    visitors: int = 0
-
-
-@dataclass
-class ClicksBrought:
-    """What one person's tracked links brought in one organisation: per link and in total."""
-
-    links: dict[int, LinkClicks] = field(default_factory=dict)
-
-    @property
-    def clicks(self) -> int:
-        return sum(c.clicks for c in self.links.values())
-
-    @property
-    def visitors(self) -> int:
-        return sum(c.visitors for c in self.links.values())
-
-
-def clicks_brought(org_id: int, user_ids: Iterable[int]) -> dict[int, ClicksBrought]:
-    """ "Clicks your shares brought": the one figure a person sees of it, on My impact and in
-    the digest e-mail, for many people in one grouped query (index clickdaily_user).
-
-    The period is "so far": every click by a person (bots excluded) on the person's tracked
-    links in this organisation, from the first one up to the last run of the click rollup
-    (ClickDaily). Pages ask for a rollup at most every few minutes and a digest sums the new
-    clicks before it is written, so the e-mail and My impact agree and neither reads the raw
-    clicks. Visitors: each day's distinct visitors, summed over days and links.
-    """
-    ids = list(user_ids)
-    out = {user_id: ClicksBrought() for user_id in ids}
-    rows = (
-        ClickDaily.objects.filter(org_id=org_id, user_id__in=ids)
-        .values_list("user_id", "link_id")
-        .annotate(clicks=Sum("clicks"), visitors=Sum("visitors"))
-        .order_by()
-    )
-    for user_id, link_id, clicks, visitors in rows:
-        out[user_id].links[link_id] = LinkClicks(clicks, visitors)
-    return out
 
 
 def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpact:

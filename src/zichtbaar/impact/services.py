@@ -10,10 +10,10 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from zichtbaar.impact.models import ClickDaily, ReachSettings, RollupState
+from zichtbaar.impact.models import ReachSettings, RollupState
 from zichtbaar.orgs import jobs
 from zichtbaar.orgs.models import Membership, Organisation, User
-from zichtbaar.sharing.models import Click, TrackedLink
+from zichtbaar.sharing.models import Click, ClickDaily, TrackedLink
 
 ROLLUP_KEY = "clicks"
 # Pages ask for a fresh rollup at most this often; the worker does the work.

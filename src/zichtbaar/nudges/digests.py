@@ -68,7 +68,7 @@ def digest_key(pref: Preference, now: datetime) -> str:
 def count_new_clicks() -> None:
     """Sum the clicks that arrived since the last rollup before digests are written: the
     digest's "your links were clicked N times" then is what My impact shows (both read
-    `impact.selectors.clicks_brought`), and never lags because nobody opened a page."""
+    `sharing.selectors.clicks_brought`), and never lags because nobody opened a page."""
     impact_services.rollup_clicks()
 
 

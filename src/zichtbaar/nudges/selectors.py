@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from zichtbaar.compose import selectors as compose_selectors
-from zichtbaar.impact import selectors as impact_selectors
 from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.nudges.models import Message, Status
 from zichtbaar.orgs.models import Membership
+from zichtbaar.sharing import selectors as sharing_selectors
 from zichtbaar.sharing import services as sharing_services
 from zichtbaar.sharing.models import Share, TrackedLink
 
@@ -56,7 +56,7 @@ def compose_url(moment: Moment) -> str:
 def impacts_of(org_id: int, user_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     """Shares and (human) clicks per person, for many people in two queries.
 
-    The clicks are `impact.selectors.clicks_brought`, the figure My impact shows as well.
+    The clicks are `sharing.selectors.clicks_brought`, the figure My impact shows as well.
     """
     shares = dict(
         Share.objects.filter(org_id=org_id, user_id__in=user_ids)
@@ -65,7 +65,7 @@ def impacts_of(org_id: int, user_ids: list[int]) -> tuple[dict[int, int], dict[i
         .values_list("user_id", "n")
         .order_by()
     )
-    brought = impact_selectors.clicks_brought(org_id, user_ids)
+    brought = sharing_selectors.clicks_brought(org_id, user_ids)
     return shares, {user_id: b.clicks for user_id, b in brought.items()}
 
 

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from zichtbaar.guideline.models import Acknowledgement
-from zichtbaar.impact.models import ClickDaily
 from zichtbaar.moments.models import Moment
 from zichtbaar.nudges.models import Channel, Message, Preference
 from zichtbaar.orgs.models import Invitation, Membership, Profile, User
 from zichtbaar.privacy.selectors import addresses_of, to_any_of
-from zichtbaar.sharing.models import Click, Share, TrackedLink
+from zichtbaar.sharing.models import Click, ClickDaily, Share, TrackedLink
 from zichtbaar.sharing.selectors import forget_code
 
 logger = logging.getLogger(__name__)

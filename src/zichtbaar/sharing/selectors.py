@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 
-from zichtbaar.sharing.models import Click, Share, TrackedLink
+from zichtbaar.sharing.models import ClickDaily, Share, TrackedLink
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +80,49 @@ def forget_links(user_id: int) -> None:
         logger.warning("link cache unavailable", exc_info=True)
 
 
-def clicks_summary(link_ids: list[int]) -> dict[str, int]:
-    """Clicks by people (bots excluded) and unique visitors among them."""
-    qs = Click.objects.filter(link_id__in=link_ids, is_bot=False)
-    return qs.aggregate(clicks=Count("id"), visitors=Count("visitor", distinct=True))
-
-
 def shares_of(user_id: int, org_id: int) -> QuerySet[Share]:
     return Share.objects.filter(user_id=user_id, org_id=org_id).select_related("moment")
+
+
+@dataclass(frozen=True)
+class LinkClicks:
+    clicks: int = 0
+    visitors: int = 0
+
+
+@dataclass
+class ClicksBrought:
+    """What one person's tracked links brought in one organisation: per link and in total."""
+
+    links: dict[int, LinkClicks] = field(default_factory=dict)
+
+    @property
+    def clicks(self) -> int:
+        return sum(c.clicks for c in self.links.values())
+
+    @property
+    def visitors(self) -> int:
+        return sum(c.visitors for c in self.links.values())
+
+
+def clicks_brought(org_id: int, user_ids: Iterable[int]) -> dict[int, ClicksBrought]:
+    """ "Clicks your shares brought": the one figure a person sees of it, on My impact and in
+    the digest e-mail, for many people in one grouped query (index clickdaily_user).
+
+    The period is "so far": every click by a person (bots excluded) on the person's tracked
+    links in this organisation, from the first one up to the last run of the click rollup
+    (ClickDaily). Pages ask for a rollup at most every few minutes and a digest sums the new
+    clicks before it is written, so the e-mail and My impact agree and neither reads the raw
+    clicks. Visitors: each day's distinct visitors, summed over days and links.
+    """
+    ids = list(user_ids)
+    out = {user_id: ClicksBrought() for user_id in ids}
+    rows = (
+        ClickDaily.objects.filter(org_id=org_id, user_id__in=ids)
+        .values_list("user_id", "link_id")
+        .annotate(clicks=Sum("clicks"), visitors=Sum("visitors"))
+        .order_by()
+    )
+    for user_id, link_id, clicks, visitors in rows:
+        out[user_id].links[link_id] = LinkClicks(clicks, visitors)
+    return out
