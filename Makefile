@@ -60,6 +60,7 @@ format: install
 bench: install
 	$(BIN)/python bench/clicks.py
 	$(BIN)/python bench/suggest.py
+	$(BIN)/python bench/suggest_llm.py
 	$(BIN)/python bench/check.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/survey.py

@@ -316,3 +316,17 @@ if TESTING:
 # AGPL section 13: people using a modified Zichtbaar over a network may get its source.
 SOURCE_URL = env("ZICHTBAAR_SOURCE_URL")
 INVITATION_DAYS = envint("ZICHTBAAR_INVITATION_DAYS", 14)
+
+# The optional language-model writer for drafts (compose/llm.py, docs/drafts.md): off unless
+# ZICHTBAAR_LLM_BASE_URL names an OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1).
+# Then it is the writer, unless ZICHTBAAR_WRITER names another; drafts wait at most 5 seconds.
+ZICHTBAAR_LLM_BASE_URL = env("ZICHTBAAR_LLM_BASE_URL").strip().rstrip("/")
+ZICHTBAAR_LLM_MODEL = env("ZICHTBAAR_LLM_MODEL").strip()
+ZICHTBAAR_LLM_API_KEY_FILE = env("ZICHTBAAR_LLM_API_KEY_FILE").strip()  # read once
+try:
+    ZICHTBAAR_LLM_TIMEOUT = float(env("ZICHTBAAR_LLM_TIMEOUT", "5"))
+except ValueError as exc:
+    raise ImproperlyConfigured("ZICHTBAAR_LLM_TIMEOUT must be a number of seconds") from exc
+ZICHTBAAR_WRITER = env("ZICHTBAAR_WRITER").strip() or (
+    "zichtbaar.compose.llm.LanguageModelWriter" if ZICHTBAAR_LLM_BASE_URL else ""
+)

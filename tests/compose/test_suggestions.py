@@ -26,6 +26,7 @@ from zichtbaar.compose.suggestions import (
     DraftContext,
     Suggestion,
     TemplateWriter,
+    Voice,
     angles_for,
     get_writer,
     suggest,
@@ -185,6 +186,19 @@ def test_every_angle_has_labels_and_enough_variants(lang):
                 assert len(parts["bodies"]) >= 2, (angle, tone)
                 assert len(parts["openers"]) >= 3, (angle, tone)
                 assert len(parts["closers"]) >= 3, (angle, tone)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_enough_first_draft_variants_for_200_colleagues(lang):
+    # The first draft is the (angle, body, opener, closer) at stable_hash(moment) + person_id,
+    # so 200 consecutive ids need angles x variants >= 200 for every angle of every type.
+    for moment_type in [*TYPES, "something_else"]:
+        angles = angles_for(moment_type, lang)
+        for formal in (False, True):
+            for angle in angles:
+                parts = engine._templates(angle, moment_type, lang, formal)
+                variants = len(parts["bodies"]) * len(parts["openers"]) * len(parts["closers"])
+                assert len(angles) * variants >= 200, (moment_type, angle, formal, variants)
 
 
 def test_labels_are_in_the_context_language():
@@ -409,27 +423,47 @@ def test_huge_fields_everywhere_still_fit():
         assert_clean(d, ctx)
 
 
-def test_hashtags_from_type_and_expertise():
-    d = suggest(make_ctx(moment_type="vacancy", expertise=("data", "machine learning", "cloud")))[0]
-    assert d.hashtags == ("#Vacature", "#Data", "#MachineLearning")
-    assert "#Vacature #Data #MachineLearning\n\n" + LINK in d.text
+def test_hashtags_from_the_moments_tags_then_the_type():
+    # Changed (issue "Drafts worth posting"): the moment's own tags come first, the type's after.
+    d = suggest(make_ctx(moment_type="vacancy", tags=("#data engineering", "Arnhem")))[0]
+    assert d.hashtags == ("#DataEngineering", "#Arnhem", "#Vacature")
+    assert "#DataEngineering #Arnhem #Vacature\n\n" + LINK in d.text
     e = suggest(english_ctx(moment_type="vacancy", expertise=()))[0]
     assert e.hashtags == ("#Vacancy",)
+    full = suggest(make_ctx(tags=("a1", "Cloud", "#Migratie", "Extra")))[0]
+    assert full.hashtags == ("#A1", "#Cloud", "#Migratie")  # three tags: no room for the type's
+
+
+def test_expertise_only_becomes_a_hashtag_when_the_moment_mentions_it():
+    # Changed: "data" and "machine learning" are the person's expertise, but this moment is
+    # about a planning system, so they are not its hashtags.
+    d = suggest(make_ctx(moment_type="vacancy", expertise=("data", "machine learning", "cloud")))[0]
+    assert d.hashtags == ("#Vacature",)
+    about_data = make_ctx(
+        moment_type="vacancy",
+        facts_what="een data platform",
+        expertise=("machine learning", "Data"),
+    )
+    assert suggest(about_data)[0].hashtags == ("#Vacature", "#Data")
 
 
 def test_hashtags_deduplicated_case_insensitively():
-    d = suggest(make_ctx(moment_type="vacancy", expertise=("vacature", "DATA", "data", "Data")))[0]
+    d = suggest(make_ctx(moment_type="vacancy", tags=("vacature", "DATA", "data", "#Data")))[0]
     assert d.hashtags == ("#Vacature", "#DATA")
+    e = suggest(
+        make_ctx(moment_type="vacancy", title="Data engineer", expertise=("vacature", "data"))
+    )[0]
+    assert e.hashtags == ("#Vacature", "#Data")
 
 
-def test_no_hashtags_for_unknown_type_without_expertise():
+def test_no_hashtags_for_unknown_type_without_tags_or_expertise():
     d = suggest(make_ctx(moment_type="whatever", expertise=()))[0]
     assert d.hashtags == ()
     assert "#" not in d.text
 
 
 def test_hashtags_skip_tags_without_letters():
-    d = suggest(make_ctx(moment_type="whatever", expertise=("2024", "🎉", "--", "café")))[0]
+    d = suggest(make_ctx(moment_type="whatever", tags=("2024", "🎉", "--", "café")))[0]
     assert d.hashtags == ("#Café",)
 
 
@@ -597,6 +631,16 @@ text_field = st.text(
     language=st.sampled_from(["nl", "en"]),
     formal=st.booleans(),
     org_name=text_field,
+    involved=st.booleans(),
+    involved_teams=st.lists(text_field, max_size=6).map(tuple),
+    tags=st.lists(text_field, max_size=5).map(tuple),
+    voice=st.builds(
+        Voice,
+        length=st.sampled_from(["", "short", "long", "medium"]),
+        emoji=st.booleans(),
+        question=st.booleans(),
+        sign_off=text_field,
+    ),
 )
 def test_invariants_hold_for_any_text(**fields):
     ctx = DraftContext(person_first_name="Ëva", **fields)
@@ -686,10 +730,11 @@ def test_a_value_starting_a_sentence_gets_a_capital():
     ],
 )
 def test_team_name_reads_naturally(team, lang, expected):
+    # Changed: the person's own team is only named when it was involved.
     texts = " ".join(
         d.text
         for p in range(1, 8)
-        for d in suggest(ctx_for(lang, False, person_id=p, team_name=team), 5)
+        for d in suggest(ctx_for(lang, False, person_id=p, team_name=team, involved=True), 5)
     )
     assert expected in texts
     assert "the the" not in texts and "team team" not in texts.lower() and "team Team" not in texts
@@ -697,6 +742,9 @@ def test_team_name_reads_naturally(team, lang, expected):
 
 def test_a_team_called_team_is_left_out():
     texts = " ".join(
-        d.text for p in range(1, 8) for d in suggest(english_ctx(person_id=p, team_name="Team"), 5)
+        d.text
+        for p in range(1, 8)
+        for involved in (False, True)
+        for d in suggest(english_ctx(person_id=p, team_name="Team", involved=involved), 5)
     )
     assert "team team" not in texts.lower()

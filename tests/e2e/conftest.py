@@ -156,7 +156,7 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     contexts: list[BrowserContext] = []
 
     def make(**context_args: object) -> Page:
-        ctx = guard(browser.new_context(locale="en-GB", **context_args))
+        ctx = guard(browser.new_context(**{"locale": "en-GB", **context_args}))
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
         return ctx.new_page()

@@ -27,14 +27,19 @@ def test_comms_publishes_a_moment_for_sales_only(
     expect(comms).to_have_url(f"{site}/comms/moments/new/")
     milestone = MomentType.objects.get(org=None, key="project_delivery")
     comms.get_by_label("Type").select_option(str(milestone.pk))
-    comms.get_by_label("Title").fill(title)
-    comms.get_by_label("What happened").fill("We closed more deals this quarter than ever before.")
+    comms.get_by_label("Title (Dutch)").fill(title)
+    comms.get_by_label("What happened (Dutch)").fill(
+        "We closed more deals this quarter than ever before."
+    )
     comms.get_by_label("Date").fill("2025-11-20")
     everyone = comms.get_by_label("Everyone in the organisation")
     expect(everyone).to_be_checked()
     everyone.uncheck()
-    comms.get_by_label("Sales", exact=True).check()
-    expect(comms.get_by_label("Engineering", exact=True)).not_to_be_checked()
+    audience = comms.get_by_role("group", name="Teams", exact=True)
+    audience.get_by_label("Sales", exact=True).check()
+    expect(audience.get_by_label("Engineering", exact=True)).not_to_be_checked()
+    # Who did it is a separate choice: their drafts speak as insiders.
+    comms.get_by_role("group", name="Teams involved").get_by_label("Sales", exact=True).check()
     screenshot(comms, "form")
     comms.get_by_role("button", name="Save and publish").click()
 
@@ -45,6 +50,7 @@ def test_comms_publishes_a_moment_for_sales_only(
     moment = Moment.objects.get(title=title)
     assert moment.status == MomentStatus.PUBLISHED and moment.audience_everyone is False
     assert [t.name for t in moment.audience_teams.all()] == ["Sales"]
+    assert [t.name for t in moment.involved_teams.all()] == ["Sales"]
 
     sales = new_page()
     sign_in(sales, carol.email)
@@ -80,6 +86,8 @@ def test_a_colleagues_suggestion_is_approved_and_reaches_home(
     form.locator('[name="title"]').fill(title)
     form.locator('[name="what_happened"]').fill("Builds now take four minutes instead of twenty.")
     form.locator('[name="happened_on"]').fill("2025-11-18")
+    note = "Kunnen we dit ook extern laten zien? De klant vond het goed."
+    form.locator('[name="note_to_comms"]').fill(note)
     screenshot(employee, "submit")
     form.locator('button[type="submit"]').click()
     expect(employee).to_have_url(f"{site}/moments/mine/")
@@ -98,6 +106,9 @@ def test_a_colleagues_suggestion_is_approved_and_reaches_home(
     waiting.get_by_role("link", name=title).click()
     expect(comms).to_have_url(f"{site}/comms/moments/{moment.pk}/")
     expect(comms.get_by_text("suggested by")).to_be_visible()
+    # Comms read the note, apart from the public text, and the check found nothing in either.
+    expect(comms.locator("aside.note")).to_contain_text(note)
+    expect(comms.locator("#moment-review")).to_contain_text("The check found nothing to change")
     comms.get_by_role("button", name="Approve and publish").click()
     expect(comms.get_by_role("status")).to_contain_text("Approved and published.")
     expect(comms.locator(".heading-row .status")).to_have_text("Published")
@@ -109,3 +120,13 @@ def test_a_colleagues_suggestion_is_approved_and_reaches_home(
     screenshot(employee, "home")
     moment.refresh_from_db()
     assert moment.status == MomentStatus.PUBLISHED
+    # The note to comms is no post material: not in the drafts, not on the page.
+    _card(employee, title).get_by_role("link", name=title).click()
+    editor = employee.locator("textarea[name='text']")
+    expect(editor).not_to_have_value("")
+    expect(employee.locator("main")).not_to_contain_text("extern laten zien")
+    tabs = employee.locator("nav.drafts a.tab")
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        expect(editor).not_to_have_value(re.compile("extern laten zien"))
+        assert note not in editor.input_value()

@@ -31,9 +31,9 @@ def test_filling_in_a_survey_on_a_phone(acme, bob, new_page, site, screenshot):
     )
     services.set_status(survey, Survey.Status.OPEN)
     total = len(survey.blocks)
-    page = new_page(**PHONE)
+    page = new_page(**PHONE, locale="nl-NL")
     page.goto(f"{site}/s/{survey.token}/")
-    # the organisation's language first (Dutch), then the switch on the page
+    # the phone's language first (Dutch), then the switch on the page
     expect(page.get_by_role("heading", name="Delen over ons werk", level=1)).to_be_visible()
     _shot(page, "phone-1-intro-nl")
     page.get_by_role("link", name="English").click()

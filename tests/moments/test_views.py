@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from zichtbaar.impact.services import rollup_clicks
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType
 from zichtbaar.orgs.models import Team
 from zichtbaar.sharing.models import Share, TrackedLink
@@ -195,6 +196,10 @@ def test_moment_page_shows_what_my_link_brought(login, carol, make_moment, clien
     for address in ("203.0.113.1", "203.0.113.2", "203.0.113.2"):
         client.get(f"/l/{code}", REMOTE_ADDR=address, HTTP_USER_AGENT=browser)
     client.get(f"/l/{code}", HTTP_USER_AGENT="LinkedInBot/1.0 (compatible; Mozilla/5.0)")
+    # The page shows the figure My impact and the digest show: clicks summed by the rollup.
+    page = login(carol).get(f"/moments/{moment.pk}/").content.decode()
+    assert "Your link brought" not in page
+    rollup_clicks()
     page = login(carol).get(f"/moments/{moment.pk}/").content.decode()
     assert "Your link brought 3 visits so far, from about 2 people." in page
 

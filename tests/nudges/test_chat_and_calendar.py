@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from email.utils import format_datetime
 
 import pytest
@@ -17,7 +18,12 @@ from zichtbaar.orgs.models import Membership
 
 @pytest.fixture
 def published(make_moment):
-    return make_moment(title="Bridge opened", published_at=timezone.now())
+    return make_moment(
+        title="Brug geopend",
+        what_happened="De nieuwe brug is open.",
+        translations={"en": {"title": "Bridge opened", "what_happened": "The new bridge is open."}},
+        published_at=timezone.now(),
+    )
 
 
 def _announce(acme, capture):
@@ -44,7 +50,9 @@ def test_slack_and_teams_payloads(hook, acme, published, django_capture_on_commi
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard"
-    assert "Bridge opened" in card["body"][0]["text"]
+    # The Dutch channel gets the Dutch texts: each channel one language, never a mix.
+    assert "Nieuw moment: Brug geopend" in card["body"][0]["text"]
+    assert "Bridge opened" not in json.dumps(teams)
     assert card["actions"][0]["type"] == "Action.OpenUrl"
     assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
 

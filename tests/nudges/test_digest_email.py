@@ -183,3 +183,35 @@ def test_permanent_failure_keeps_a_reason(
     assert row.status == Status.FAILED
     assert "550" in row.last_error and "No such user" in row.last_error
     assert row.attempts == 1
+
+
+def test_one_language_per_email_and_per_digest_item(
+    smtp_inbox, acme, carol, make_moment, now, django_capture_on_commit_callbacks
+):
+    """Carol reads English. A prompt about a Dutch-only moment is Dutch all through (its draft is
+    Dutch); a moment with English texts reaches her in English; a digest says which is which."""
+    tuesday = now.date() - dt.timedelta(days=1)
+    make_moment(title="Brug geopend", what_happened="De nieuwe brug is open.", happened_on=tuesday)
+    with django_capture_on_commit_callbacks(execute=True):
+        prompts.queue_moment_nudges(acme, now=now)
+    [prompt] = [m for m in smtp_inbox.messages if m["To"] == "carol@acme.test"]
+    subject = str(prompt["Subject"])
+    assert subject == "Zin om dit te delen? Brug geopend"
+    body = prompt.get_body(preferencelist=("plain",)).get_content()
+    assert "Yesterday" not in body and "Brug geopend" in body
+
+    smtp_inbox.messages.clear()
+    make_moment(
+        title="Nieuw kantoor",
+        what_happened="We openden een kantoor in Eindhoven.",
+        translations={
+            "en": {"title": "New office", "what_happened": "We opened an office in Eindhoven."}
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        digests.queue_digests(acme, now=now, force=True)
+    [digest] = [m for m in smtp_inbox.messages if m["To"] == "carol@acme.test"]
+    text = digest.get_body(preferencelist=("plain",)).get_content()
+    assert "## New office" in text and "Nieuw kantoor" not in text
+    assert "## Brug geopend" in text
+    assert "(This moment and its draft are in Dutch.)" in text

@@ -262,3 +262,12 @@ def test_the_language_switch_is_remembered_and_no_session_is_made(client, survey
     assert "Ik ben bereid om berichten over mijn werkgever op LinkedIn te delen." in dutch
     resp = client.post(_url(survey), {"page": 1, "willing_likert": "5", "action": "next"})
     assert "sessionid" not in resp.cookies
+
+
+def test_the_anonymous_link_follows_the_browsers_language(client, survey):
+    resp = client.get(_url(survey), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert resp["Content-Language"] == "en"
+    assert "Sharing about our work" in resp.content.decode()
+    # A language we don't have: the organisation's.
+    resp = client.get(_url(survey), HTTP_ACCEPT_LANGUAGE="fr-FR")
+    assert resp["Content-Language"] == "nl"

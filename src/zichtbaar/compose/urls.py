@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zichtbaar.compose import views
+from zichtbaar.compose import comms_views, views
 
 app_name = "compose"
 urlpatterns = [
@@ -9,4 +9,13 @@ urlpatterns = [
     path("moments/<int:moment_id>/check/", views.check, name="check"),
     path("moments/<int:moment_id>/shared/", views.record_share, name="record_share"),
     path("comms/types/", views.comms_types, name="comms_types"),
+    path("comms/moments/", comms_views.comms_list, name="comms_list"),
+    path("comms/moments/new/", comms_views.comms_edit, name="comms_new"),
+    path("comms/moments/<int:moment_id>/", comms_views.comms_detail, name="comms_detail"),
+    path("comms/moments/<int:moment_id>/edit/", comms_views.comms_edit, name="comms_edit"),
+    path(
+        "comms/moments/<int:moment_id>/<str:action>/",
+        comms_views.comms_action,
+        name="comms_action",
+    ),
 ]

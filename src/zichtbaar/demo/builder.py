@@ -301,16 +301,19 @@ def _load_moments(
         elif status == EMBARGO:
             published_at = now - timedelta(days=rng.randint(1, 3))
         shareable = status != SUBMITTED
+        texts = {lang: _texts(spec, lang) for lang in ("nl", "en")}
+        main = org.default_language if org.default_language in texts else "nl"
+        other = "en" if main == "nl" else "nl"
         moment = moments.create_moment(
             org=org,
             author=author,
             data={
                 "type": types[spec["type"]],
-                "title": spec["title"]["nl"],
-                "what_happened": spec["what_happened"],
-                "facts_who": spec["who"],
-                "facts_what": spec["fact"],
-                "facts_where": spec["where"],
+                **texts[main],
+                "language": main,
+                "translations": {other: texts[other]} if texts[other]["what_happened"] else {},
+                "tags": list(spec.get("tags", [])),
+                "note_to_comms": _in(spec.get("note_to_comms", ""), main),
                 "happened_on": happened,
                 "link": f"{SITE}/{spec['path']}",
                 "audience_everyone": not spec.get("teams"),
@@ -322,6 +325,7 @@ def _load_moments(
             },
             teams=[teams[name] for name in spec.get("teams", [])],
             submit=status == SUBMITTED,
+            involved_teams=[teams[name] for name in spec.get("involved", [])],
         )
         if status in (PUBLISHED, EMBARGO, ARCHIVED):
             moment = moments.publish(moment)
@@ -334,6 +338,23 @@ def _load_moments(
         Moment.objects.filter(pk=moment.pk).update(created_at=created, updated_at=created)
         loaded.append((moment, spec))
     return loaded
+
+
+def _in(value: Any, language: str) -> str:
+    """A text of the data files in one language: {nl: ..., en: ...}, or one string (Dutch)."""
+    if isinstance(value, dict):
+        return str(value.get(language) or "")
+    return str(value or "") if language == "nl" else ""
+
+
+def _texts(spec: dict[str, Any], language: str) -> dict[str, str]:
+    return {
+        "title": _in(spec["title"], language),
+        "what_happened": _in(spec["what_happened"], language),
+        "facts_who": _in(spec["who"], language),
+        "facts_what": _in(spec["fact"], language),
+        "facts_where": _in(spec["where"], language),
+    }
 
 
 # --- Shares and clicks --------------------------------------------------------------------
@@ -384,12 +405,15 @@ def _post_text(
 ) -> str:
     posts = dataset("posts")
     templates = posts["templates"][language]
+    lang = "nl" if language == "nl" else "en"
+    fact = _in(spec["fact"], lang) or _in(spec["fact"], "nl")
+    who = _in(spec["who"], lang) or _in(spec["who"], "nl")
     text = rng.choice(templates.get(angle) or templates["proud_result"]).format(
         title=spec["title"]["nl"],
         title_en=spec["title"]["en"],
-        fact=spec["fact"],
-        fact_lc=spec["fact"][:1].lower() + spec["fact"][1:],
-        who_lc=spec["who"][:1].lower() + spec["who"][1:],
+        fact=fact,
+        fact_lc=fact[:1].lower() + fact[1:],
+        who_lc=who[:1].lower() + who[1:],
         url=url,
     )
     tags = posts["hashtags"][spec["type"]]["nl" if language == "nl" else "en"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -8,8 +9,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zichtbaar.moments.models import Moment, MomentType
-from zichtbaar.orgs.models import Organisation, Team
+from zichtbaar.moments.models import MAX_TAG_LENGTH, MAX_TAGS, TEXT_FIELDS, Moment, MomentType
+from zichtbaar.orgs.models import Language, Organisation, Team
 
 EMPLOYEE_FIELDS = [
     "type",
@@ -23,6 +24,8 @@ EMPLOYEE_FIELDS = [
     "image",
     "client_name",
     "client_may_be_named",
+    "involved_teams",
+    "tags",
 ]
 COMMS_FIELDS = [
     *EMPLOYEE_FIELDS,
@@ -124,8 +127,60 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+MAX_NOTE_TO_COMMS = 2_000
+_TAG_SPLIT = re.compile(r"[\s,;]+")
+_TAG = re.compile(r"^[^\W_][\w-]*$")
+
+
+def parse_tags(value: str) -> list[str]:
+    """ "#Cloud, azure  #WerkenBij" -> ["Cloud", "azure", "WerkenBij"]; raises on a bad tag."""
+    tags: list[str] = []
+    for raw in _TAG_SPLIT.split(value or ""):
+        tag = raw.strip().lstrip("#")
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH or not _TAG.match(tag):
+            raise forms.ValidationError(
+                _("'%(tag)s' can't be a hashtag: letters and digits only, at most 40."),
+                params={"tag": tag[:60]},
+                code="bad_tag",
+            )
+        if tag.casefold() not in {t.casefold() for t in tags}:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise forms.ValidationError(
+            _("At most %(n)d hashtags: more reads as advertising."),
+            params={"n": MAX_TAGS},
+            code="too_many_tags",
+        )
+    return tags
+
+
+def other_language(language: str) -> str:
+    return Language.EN if language == Language.NL else Language.NL
+
+
 class MomentForm(forms.ModelForm):
-    """A moment as comms write it; employees get a shorter version (EmployeeMomentForm)."""
+    """A moment as comms write it; employees get a shorter version (EmployeeMomentForm).
+
+    The main text fields are in the moment's language (the organisation's default language for a
+    new moment) and required; the other language's fields (``other_*``) are optional, but a
+    title and what happened go together.
+    """
+
+    tags = forms.CharField(
+        label=_("Hashtags"),
+        required=False,
+        max_length=300,
+        help_text=_("Up to five, separated by spaces or commas, e.g. #Cloud #Azure."),
+    )
+    other_title = forms.CharField(max_length=160, required=False)
+    other_what_happened = forms.CharField(
+        max_length=MAX_WHAT_HAPPENED, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    other_facts_who = forms.CharField(max_length=300, required=False)
+    other_facts_what = forms.CharField(max_length=300, required=False)
+    other_facts_where = forms.CharField(max_length=200, required=False)
 
     class Meta:
         model = Moment
@@ -136,17 +191,25 @@ class MomentForm(forms.ModelForm):
             "shareable_until": DateTimeInput(),
             "what_happened": forms.Textarea(attrs={"rows": 5}),
             "audience_teams": forms.CheckboxSelectMultiple,
+            "involved_teams": forms.CheckboxSelectMultiple,
         }
         field_classes = {"image": BoundedImageField}
         formfield_callback = bounded_text({"what_happened": MAX_WHAT_HAPPENED})
         help_texts = {
-            "what_happened": _("In a few sentences: what happened, and why it matters."),
+            "what_happened": _(
+                "In a few sentences: what happened, and why it matters. Name who did it "
+                "('team Cloud delivered...') rather than 'we': drafts quote it for everyone."
+            ),
             "facts_who": _("Who was involved, e.g. 'team Data & AI with the municipality'."),
             "link": _("The page people will be sent to, e.g. the case, vacancy or event page."),
             "shareable_from": _(
                 "Leave empty to allow sharing at once. With a date, the moment is under embargo until then."
             ),
             "client_may_be_named": _("Only tick this when the client agreed to be named."),
+            "involved_teams": _(
+                "Their people's drafts speak as insiders ('we delivered'); everyone else's as "
+                "colleagues ('my colleagues in Cloud delivered')."
+            ),
             "image": _(
                 "At most 5 MB, 40 megapixels and 12,000 pixels per side. It is stored at most "
                 "2,000 pixels on its longest side, without location data."
@@ -156,6 +219,31 @@ class MomentForm(forms.ModelForm):
     def __init__(self, *args: Any, org: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.org = org
+        instance = self.instance
+        self.language = instance.language if instance.pk else org.default_language
+        self.other_language = other_language(self.language)
+        names = dict(Language.choices)
+        main, other = str(names[self.language]), str(names[self.other_language])
+        for name in TEXT_FIELDS:
+            if name in self.fields:
+                self.fields[name].label = f"{self.fields[name].label} ({main})"
+        other_labels = {
+            "title": _("Title"),
+            "what_happened": _("What happened"),
+            "facts_who": _("Who"),
+            "facts_what": _("What"),
+            "facts_where": _("Where"),
+        }
+        stored = (instance.translations or {}).get(self.other_language, {}) if instance.pk else {}
+        for name in TEXT_FIELDS:
+            field = self.fields[f"other_{name}"]
+            field.label = f"{other_labels[name]} ({other})"
+            field.initial = stored.get(name, "")
+        if instance.pk:
+            self.initial["tags"] = " ".join(f"#{t}" for t in instance.hashtags())
+        involved = self.fields.get("involved_teams")
+        if isinstance(involved, forms.ModelMultipleChoiceField):
+            involved.queryset = Team.objects.filter(org=org)
         kind = self.fields["type"]
         assert isinstance(kind, forms.ModelChoiceField)
         kind.queryset = MomentType.objects.filter(Q(org=None) | Q(org=org))
@@ -165,9 +253,9 @@ class MomentForm(forms.ModelForm):
         if isinstance(teams, forms.ModelMultipleChoiceField):
             teams.queryset = Team.objects.filter(org=org)
         for name in ("shareable_from", "shareable_until"):
-            field = self.fields.get(name)
-            if isinstance(field, forms.DateTimeField):
-                field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            when = self.fields.get(name)
+            if isinstance(when, forms.DateTimeField):
+                when.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
@@ -175,8 +263,19 @@ class MomentForm(forms.ModelForm):
             return without_metadata(image)
         return image
 
+    def clean_tags(self) -> list[str]:
+        return parse_tags(self.cleaned_data.get("tags") or "")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        other = {name: (data.get(f"other_{name}") or "").strip() for name in TEXT_FIELDS}
+        if any(other.values()):
+            for name in ("title", "what_happened"):
+                if not other[name]:
+                    self.add_error(
+                        f"other_{name}",
+                        _("Fill this in too, or leave the other language empty."),
+                    )
         start, end = data.get("shareable_from"), data.get("shareable_until")
         if start and end and end <= start:
             self.add_error("shareable_until", _("This must be later than 'shareable from'."))
@@ -194,15 +293,53 @@ class MomentForm(forms.ModelForm):
 
     def moment_data(self) -> dict[str, Any]:
         """The cleaned fields for the services (teams are passed separately)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "audience_teams"}
+        skip = {"audience_teams", "involved_teams", "i_was_involved"}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in skip and not k.startswith("other_")
+        }
+        other = {
+            name: (self.cleaned_data.get(f"other_{name}") or "").strip() for name in TEXT_FIELDS
+        }
+        translations = dict(self.instance.translations or {}) if self.instance.pk else {}
+        translations.pop(self.other_language, None)
+        if other["title"] and other["what_happened"]:
+            translations[self.other_language] = other
+        data["translations"] = translations
+        data["language"] = self.language
+        return data
 
     def teams(self) -> list[Team]:
         return list(self.cleaned_data.get("audience_teams") or [])
 
+    def involved_teams(self) -> list[Team]:
+        return list(self.cleaned_data.get("involved_teams") or [])
+
 
 class EmployeeMomentForm(MomentForm):
+    """A colleague's suggestion: the public texts, and apart from them a note for comms."""
+
+    i_was_involved = forms.BooleanField(
+        label=_("I was involved myself"),
+        required=False,
+        initial=True,
+        help_text=_("Your own drafts then speak as someone who was there."),
+    )
+
     class Meta(MomentForm.Meta):
-        fields = EMPLOYEE_FIELDS
+        fields = [*EMPLOYEE_FIELDS, "note_to_comms"]
+        formfield_callback = bounded_text(
+            {"what_happened": MAX_WHAT_HAPPENED, "note_to_comms": MAX_NOTE_TO_COMMS}
+        )
+        help_texts = {
+            **MomentForm.Meta.help_texts,
+            "note_to_comms": _(
+                "Only communications read this (for example who to ask, or whether the client "
+                "agreed). It is never part of a post."
+            ),
+        }
+        widgets = {**MomentForm.Meta.widgets, "note_to_comms": forms.Textarea(attrs={"rows": 3})}
 
 
 class ReturnForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zichtbaar.orgs.models import Organisation, Team
+from zichtbaar.orgs.models import Language, Organisation, Team
 
 
 class MomentType(models.Model):
@@ -72,6 +74,25 @@ class MomentQuerySet(models.QuerySet["Moment"]):
         return self.filter(Q(audience_everyone=True) | Q(audience_teams__id=team_id)).distinct()
 
 
+# The texts a moment has per language: the main fields are in ``Moment.language``; the other
+# language's texts (optional) are in ``Moment.translations``.
+TEXT_FIELDS = ("title", "what_happened", "facts_who", "facts_what", "facts_where")
+MAX_TAGS = 5
+MAX_TAG_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class MomentText:
+    """A moment's texts in one language, and which language that is."""
+
+    language: str
+    title: str
+    what_happened: str
+    facts_who: str = ""
+    facts_what: str = ""
+    facts_where: str = ""
+
+
 class Moment(models.Model):
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="moments")
     type = models.ForeignKey(MomentType, on_delete=models.PROTECT, verbose_name=_("type"))
@@ -80,6 +101,20 @@ class Moment(models.Model):
     facts_who = models.CharField(_("who"), max_length=300, blank=True)
     facts_what = models.CharField(_("what"), max_length=300, blank=True)
     facts_where = models.CharField(_("where"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language of the texts"), max_length=2, choices=Language.choices, default=Language.NL
+    )
+    # {"en": {"title": ..., "what_happened": ..., "facts_who": ...}}: the other language, optional.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    involved_teams = models.ManyToManyField(
+        Team, blank=True, verbose_name=_("teams involved"), related_name="involved_in"
+    )
+    involved_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, verbose_name=_("people involved"), related_name="+"
+    )
+    tags = models.JSONField(_("hashtags"), default=list, blank=True)
+    # What a colleague who suggested the moment tells comms; never part of any post or draft.
+    note_to_comms = models.TextField(_("note to communications"), blank=True)
     happened_on = models.DateField(_("date"), default=timezone.localdate)
     link = models.URLField(_("link"), max_length=500, blank=True)
     image = models.ImageField(_("image"), upload_to="moments/%Y/%m/", blank=True)
@@ -114,6 +149,33 @@ class Moment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def text(self, language: str | None) -> MomentText:
+        """The texts in this language when the moment has them, else in the moment's own
+        language (never a mix: all fields come from one language)."""
+        other = (self.translations or {}).get(language or "") if language != self.language else None
+        if other and other.get("title") and other.get("what_happened"):
+            return MomentText(
+                language=str(language), **{f: str(other.get(f) or "") for f in TEXT_FIELDS}
+            )
+        return MomentText(self.language, *(getattr(self, f) for f in TEXT_FIELDS))
+
+    @property
+    def local(self) -> MomentText:
+        """The texts for the language of the page or e-mail being made (the person's)."""
+        return self.text((get_language() or "nl")[:2])
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the moment is written in, its own first."""
+        return [self.language] + [
+            code
+            for code, texts in (self.translations or {}).items()
+            if code != self.language and texts.get("title") and texts.get("what_happened")
+        ]
+
+    def hashtags(self) -> list[str]:
+        return [str(tag) for tag in (self.tags or [])][:MAX_TAGS]
 
     @property
     def is_embargoed(self) -> bool:

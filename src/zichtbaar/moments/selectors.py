@@ -53,6 +53,7 @@ def moments_for(membership: Membership) -> QuerySet[Moment]:
         .filter(audience)
         .filter(Q(shareable_until__isnull=True) | Q(shareable_until__gte=now))
         .select_related("type")
+        .prefetch_related("involved_teams", "involved_people")
         .annotate(
             for_my_team=mine,
             i_shared=Exists(

@@ -61,6 +61,14 @@ def _set_audience(moment: Moment, teams: list[Team] | None) -> None:
     moment.audience_teams.set(teams or [])
 
 
+def _set_involved(moment: Moment, teams: list[Team] | None, people: list[User] | None) -> None:
+    """Who was involved: their drafts speak as insiders, everyone else's as colleagues."""
+    if teams is not None:
+        moment.involved_teams.set([t for t in teams if t.org_id == moment.org_id])
+    if people is not None:
+        moment.involved_people.set(people)
+
+
 @transaction.atomic
 def create_moment(
     *,
@@ -69,8 +77,13 @@ def create_moment(
     data: dict[str, Any],
     teams: list[Team] | None = None,
     submit: bool = False,
+    involved_teams: list[Team] | None = None,
+    involved_people: list[User] | None = None,
 ) -> Moment:
-    """A new moment: a comms draft, or (submit=True) an employee's proposal for review."""
+    """A new moment: a comms draft, or (submit=True) an employee's proposal for review.
+
+    Its texts are in the organisation's default language unless ``data`` names another."""
+    data = {"language": org.default_language, **data}
     moment = Moment(org=org, created_by=author, **data)
     if submit:
         moment.status = MomentStatus.SUBMITTED
@@ -78,17 +91,26 @@ def create_moment(
     moment.full_clean()
     moment.save()
     _set_audience(moment, teams)
+    _set_involved(moment, involved_teams, involved_people)
     return moment
 
 
 @transaction.atomic
-def update_moment(moment: Moment, data: dict[str, Any], teams: list[Team] | None = None) -> Moment:
+def update_moment(
+    moment: Moment,
+    data: dict[str, Any],
+    teams: list[Team] | None = None,
+    *,
+    involved_teams: list[Team] | None = None,
+    involved_people: list[User] | None = None,
+) -> Moment:
     old_link = moment.link
     for field, value in data.items():
         setattr(moment, field, value)
     moment.full_clean()
     moment.save()
     _set_audience(moment, teams)
+    _set_involved(moment, involved_teams, involved_people)
     if moment.link != old_link:
         # Links already in posts follow the corrected address (sharing listens).
         transaction.on_commit(lambda: moment_link_changed.send(Moment, moment=moment))

@@ -22,9 +22,11 @@ from zichtbaar.orgs.models import Organisation
 
 
 def chat_payload(webhook: Webhook, moment: Moment) -> dict[str, Any]:
-    with translation.override(webhook.language):
-        title = _("New moment: %(title)s") % {"title": moment.title}
-        text = moment.what_happened[:500]
+    # The channel's language when the moment has it, else all of it in the moment's language.
+    texts = moment.text(webhook.language)
+    with translation.override(texts.language):
+        title = _("New moment: %(title)s") % {"title": texts.title}
+        text = texts.what_happened[:500]
         button = _("Open with a ready draft")
     builder = slack if webhook.kind == Webhook.Kind.SLACK else teams
     return builder.payload(title=title, text=text, url=selectors.compose_url(moment), button=button)

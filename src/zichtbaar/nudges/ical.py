@@ -36,12 +36,16 @@ def feed(pref: Preference) -> bytes:
             event.add("last-modified", moment.updated_at)
             event.add("dtstart", moment.happened_on)
             event.add("dtend", moment.happened_on + timedelta(days=1))
-            event.add("summary", moment.title)
-            lines = [moment.what_happened]
-            if moment.shareable_until:
-                until = timezone.localtime(moment.shareable_until)
-                lines.append(_("Shareable until %(date)s.") % {"date": f"{until:%Y-%m-%d %H:%M}"})
-            lines.append(_("A draft is ready: %(url)s") % {"url": url})
+            texts = moment.text(pref.lang)
+            event.add("summary", texts.title)
+            lines = [texts.what_happened]
+            with translation.override(texts.language):  # one language per entry
+                if moment.shareable_until:
+                    until = timezone.localtime(moment.shareable_until)
+                    lines.append(
+                        _("Shareable until %(date)s.") % {"date": f"{until:%Y-%m-%d %H:%M}"}
+                    )
+                lines.append(_("A draft is ready: %(url)s") % {"url": url})
             event.add("description", "\n\n".join(lines))
             event.add("url", url)
             event.add("transp", "TRANSPARENT")  # doesn't make anyone look busy

@@ -126,7 +126,10 @@ def email_row(
 ) -> Message:
     """The outbox row of one e-mail, rendered, not yet saved."""
     ctx = email_context(membership, pref, **(context or {}))
-    subject, text, html = render_email(template or kind, ctx, pref.lang)
+    # An e-mail about one moment is written in the language of the moment's texts for this
+    # person (theirs when the moment has it), so the e-mail and its draft never mix languages.
+    language = moment.text(pref.lang).language if moment is not None else pref.lang
+    subject, text, html = render_email(template or kind, ctx, language)
     return Message(
         org_id=membership.org_id,
         membership=membership,

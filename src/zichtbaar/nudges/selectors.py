@@ -30,10 +30,12 @@ class DigestItem:
     draft: str
     url: str  # the moment's compose page
     summary: str = ""  # what happened, at most 40 words
+    title: str = ""
+    language: str = ""  # of the title, summary and draft (the person's, when the moment has it)
 
 
-def summary_of(moment: Moment) -> str:
-    return Truncator(moment.what_happened).words(40)
+def summary_of(moment: Moment, language: str) -> str:
+    return Truncator(moment.text(language).what_happened).words(40)
 
 
 @dataclass
@@ -105,6 +107,7 @@ def digests_for(
         # invites sharing at once.
         .filter(Q(shareable_from__isnull=True) | Q(shareable_from__lte=now))
         .select_related("type")
+        .prefetch_related("involved_teams", "involved_people")  # who speaks as an insider
         .order_by("-happened_on", "-id")
     )
     teams_of: dict[int, set[int]] = defaultdict(set)
@@ -145,7 +148,7 @@ def digests_for(
         }
     shares, clicks = impacts_of(org_id, user_ids)
     urls = {mo.pk: compose_url(mo) for mo in moments}
-    summaries = {mo.pk: summary_of(mo) for mo in moments}
+    summaries: dict[tuple[int, str], str] = {}
     digests = {}
     for membership in memberships:
         profile = membership.user.profile
@@ -156,6 +159,10 @@ def digests_for(
             connections=profile.connections,
         )
         for moment in chosen[membership.pk]:
+            texts = moment.text(profile.language)
+            key = (moment.pk, texts.language)
+            if key not in summaries:
+                summaries[key] = summary_of(moment, texts.language)
             code = codes.get((membership.user_id, moment.pk)) if profile.consent_tracking else None
             link_url = compose_selectors.share_url(moment, code, settings.SITE_URL)
             drafts = compose_selectors.drafts_for(moment, membership, link_url, count=1)
@@ -164,7 +171,9 @@ def digests_for(
                     moment=moment,
                     draft=drafts[0].text if drafts else "",
                     url=urls[moment.pk],
-                    summary=summaries[moment.pk],
+                    summary=summaries[key],
+                    title=texts.title,
+                    language=texts.language,
                 )
             )
         digests[membership.pk] = digest

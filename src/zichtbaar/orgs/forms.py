@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from zichtbaar.orgs.models import Barrier, Profile, Role, Team
+from zichtbaar.orgs.models import Barrier, Profile, Role, Team, VoiceAddress, VoiceLength
 
 
 class LanguageForm(forms.ModelForm):
@@ -67,12 +67,41 @@ class BarrierForm(forms.ModelForm):
         fields = ["barrier", "consent_tracking"]
 
 
+MAX_OWN_POSTS = 3
+MAX_OWN_POST_LENGTH = 3_000  # LinkedIn's own limit for a post
+
+
 class ProfileForm(forms.ModelForm):
     expertise_text = forms.CharField(
         label=_("Expertise"),
         required=False,
         max_length=300,
-        help_text=_("A few topics, separated by commas. They become hashtags in your drafts."),
+        help_text=_(
+            "A few topics, separated by commas. They become hashtags in your drafts when a "
+            "moment is about them."
+        ),
+    )
+    own_post_1 = forms.CharField(
+        label=_("One of your own LinkedIn posts"),
+        required=False,
+        max_length=MAX_OWN_POST_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Optional: paste up to three posts you wrote. Your drafts then follow your length, "
+            "emoji and sign-off. They stay private: nobody else sees them."
+        ),
+    )
+    own_post_2 = forms.CharField(
+        label=_("Another post of yours"),
+        required=False,
+        max_length=MAX_OWN_POST_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    own_post_3 = forms.CharField(
+        label=_("A third post of yours"),
+        required=False,
+        max_length=MAX_OWN_POST_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     class Meta:
@@ -84,13 +113,34 @@ class ProfileForm(forms.ModelForm):
             "followers",
             "barrier",
             "consent_tracking",
+            "voice_length",
+            "voice_formal",
+            "voice_emoji",
+            "voice_question",
+            "voice_sign_off",
         ]
-        widgets = {"barrier": forms.RadioSelect}
+        widgets = {
+            "barrier": forms.RadioSelect,
+            "voice_length": forms.RadioSelect,
+            "voice_formal": forms.RadioSelect,
+        }
         labels = {"barrier": _("What holds you back most?")}
+        help_texts = {
+            "voice_sign_off": _("A last line you like to end with, e.g. 'Curious what you think!'"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["expertise_text"].initial = ", ".join(self.instance.expertise or [])
+        for i, post in enumerate((self.instance.own_posts or [])[:MAX_OWN_POSTS], start=1):
+            self.fields[f"own_post_{i}"].initial = post
+        for name, empty, kinds in (
+            ("voice_length", _("As the draft comes"), VoiceLength.choices),
+            ("voice_formal", _("As my organisation writes"), VoiceAddress.choices),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", empty), *kinds]
         barrier = self.fields["barrier"]
         assert isinstance(barrier, forms.ChoiceField)
         barrier.choices = Barrier.choices  # the model field also allows "not answered yet"
@@ -102,6 +152,8 @@ class ProfileForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Profile:
         self.instance.expertise = self.cleaned_data["expertise_text"]
+        posts = [self.cleaned_data.get(f"own_post_{i}", "").strip() for i in (1, 2, 3)]
+        self.instance.own_posts = [p for p in posts if p]
         return super().save(commit)
 
 

@@ -130,6 +130,16 @@ class Membership(models.Model):
         return self.role in (Role.COMMS, Role.ADMIN)
 
 
+class VoiceLength(models.TextChoices):
+    SHORT = "short", _("Short and to the point")
+    LONG = "long", _("Longer, with the story")
+
+
+class VoiceAddress(models.TextChoices):
+    INFORMAL = "je", _("Informal (je, you)")
+    FORMAL = "u", _("Formal (u)")
+
+
 class Profile(models.Model):
     """What a person tells us about themselves; the same in every organisation they belong to."""
 
@@ -148,6 +158,18 @@ class Profile(models.Model):
     )
     consent_tracking = models.BooleanField(_("count clicks on my links"), default=False)
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # The person's own voice for their drafts (see compose.voice). Explicit choices win over
+    # what is read from their own posts; the posts are private and never shown to anyone else.
+    voice_length = models.CharField(
+        _("length of my posts"), max_length=5, choices=VoiceLength.choices, blank=True
+    )
+    voice_formal = models.CharField(
+        _("how I address readers"), max_length=3, choices=VoiceAddress.choices, blank=True
+    )
+    voice_emoji = models.BooleanField(_("an emoji now and then"), default=False)
+    voice_question = models.BooleanField(_("end with a question to my readers"), default=False)
+    voice_sign_off = models.CharField(_("my sign-off"), max_length=80, blank=True)
+    own_posts = models.JSONField(_("my own LinkedIn posts"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("profile")

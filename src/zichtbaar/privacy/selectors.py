@@ -155,6 +155,14 @@ def _profile(profile: Profile | None, readable: bool) -> dict[str, Any] | None:
         "barrier": _choice(profile.barrier, Barrier, readable),
         "clicks_counted": profile.consent_tracking,
         "onboarded_at": profile.onboarded_at,
+        "voice": {
+            "length": profile.voice_length,
+            "address": profile.voice_formal,
+            "emoji": profile.voice_emoji,
+            "question_at_the_end": profile.voice_question,
+            "sign_off": profile.voice_sign_off,
+            "own_posts": list(profile.own_posts or []),
+        },
     }
 
 

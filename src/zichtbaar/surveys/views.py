@@ -57,6 +57,12 @@ def _language(request: HttpRequest, survey: Survey) -> tuple[str, bool]:
     kept = request.COOKIES.get(LANG_COOKIE)
     if kept in ("en", "nl"):
         return kept, False
+    # Anonymous respondents: the browser's language (Accept-Language) when it is one we have.
+    browser = translation.get_language_from_request(request)
+    if browser and request.headers.get("Accept-Language"):
+        code = browser[:2]
+        if code in ("en", "nl"):
+            return code, False
     return (
         survey.org.default_language if survey.org.default_language in ("en", "nl") else "nl"
     ), False
