@@ -256,3 +256,28 @@ def test_the_drafts_command_shows_what_a_person_is_offered_with_the_verdict(
         call_command("drafts", "--org", "acme", "--person", "nobody@acme.test")
     with pytest.raises(CommandError):
         call_command("drafts", "--org", "acme", "--person", "carol@acme.test", "--moment", "999")
+
+
+def test_comms_name_people_involved_by_address_only_from_their_own_organisation(
+    acme, alice, bob, carol, mallory, login
+):
+    client = login(alice)
+    response = client.post(
+        reverse("compose:comms_new"),
+        _form_data(involved_people_text="CAROL@acme.test, mallory@other.test"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["involved_people_text"]
+    assert "mallory@other.test" in errors[0] and "carol" not in errors[0].casefold()
+    assert not Moment.objects.filter(org=acme).exists()
+
+    response = client.post(
+        reverse("compose:comms_new"), _form_data(involved_people_text="CAROL@acme.test")
+    )
+    assert response.status_code == 302
+    moment = Moment.objects.get(org=acme)
+    assert list(moment.involved_people.all()) == [carol]
+    assert selectors.draft_context(moment, carol.memberships.get(), moment.link).involved
+    assert not selectors.draft_context(moment, bob.memberships.get(), moment.link).involved
+    page = client.get(reverse("compose:comms_edit", args=[moment.pk])).content.decode()
+    assert "carol@acme.test" in page

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zichtbaar.compose import llm, review, suggestions
 from zichtbaar.moments import selectors, services
-from zichtbaar.moments.forms import MomentForm, ReturnForm
+from zichtbaar.moments.forms import CommsMomentForm, MomentForm, ReturnForm
 from zichtbaar.moments.models import TEXT_FIELDS, Moment, MomentStatus
 from zichtbaar.orgs.decorators import comms_required
 from zichtbaar.orgs.http import TenantRequest
@@ -53,7 +53,7 @@ def comms_edit(request: TenantRequest, moment_id: int | None = None) -> HttpResp
     suggestion) happens only when there are none."""
     org = request.org
     moment = get_object_or_404(Moment, pk=moment_id, org=org) if moment_id else None
-    form = MomentForm(request.POST or None, request.FILES or None, instance=moment, org=org)
+    form = CommsMomentForm(request.POST or None, request.FILES or None, instance=moment, org=org)
     result = None
     status = 200
     if request.method == "POST" and "translate" in request.POST:
@@ -76,10 +76,15 @@ def comms_edit(request: TenantRequest, moment_id: int | None = None) -> HttpResp
                     data=data,
                     teams=form.teams(),
                     involved_teams=form.involved_teams(),
+                    involved_people=form.involved_people(),
                 )
             else:
                 services.update_moment(
-                    moment, data, teams=form.teams(), involved_teams=form.involved_teams()
+                    moment,
+                    data,
+                    teams=form.teams(),
+                    involved_teams=form.involved_teams(),
+                    involved_people=form.involved_people(),
                 )
             return _after_save(request, moment, result, wants_publish)
         status = 400
@@ -97,7 +102,9 @@ def comms_edit(request: TenantRequest, moment_id: int | None = None) -> HttpResp
     )
 
 
-def _translated(request: TenantRequest, form: MomentForm, moment: Moment | None) -> MomentForm:
+def _translated(
+    request: TenantRequest, form: CommsMomentForm, moment: Moment | None
+) -> CommsMomentForm:
     """The same form, nothing saved, with the other language filled in by the language model
     for comms to read and correct."""
     posted = request.POST.copy()
@@ -109,7 +116,7 @@ def _translated(request: TenantRequest, form: MomentForm, moment: Moment | None)
         messages.info(request, _("Translated. Please read it through before you save."))
     else:
         messages.warning(request, _("The translation didn't work just now; nothing was changed."))
-    return MomentForm(posted, request.FILES or None, instance=moment, org=request.org)
+    return CommsMomentForm(posted, request.FILES or None, instance=moment, org=request.org)
 
 
 def _after_save(

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import functools
 import io
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -10,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.moments.models import MAX_TAG_LENGTH, MAX_TAGS, TEXT_FIELDS, Moment, MomentType
-from zichtbaar.orgs.models import Language, Organisation, Team
+from zichtbaar.orgs.models import Language, Organisation, Team, User
 
 EMPLOYEE_FIELDS = [
     "type",
@@ -315,6 +317,60 @@ class MomentForm(forms.ModelForm):
 
     def involved_teams(self) -> list[Team]:
         return list(self.cleaned_data.get("involved_teams") or [])
+
+
+MAX_INVOLVED_PEOPLE = 50
+
+
+class CommsMomentForm(MomentForm):
+    """Comms' form: also the people involved by name (their drafts speak as insiders too)."""
+
+    involved_people_text = forms.CharField(
+        label=_("People involved"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Optional: e-mail addresses of colleagues who were involved outside those teams, "
+            "separated by commas or new lines."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["involved_people_text"].initial = ", ".join(
+                self.instance.involved_people.order_by("email").values_list("email", flat=True)
+            )
+
+    def clean_involved_people_text(self) -> list[User]:
+        raw = self.cleaned_data.get("involved_people_text") or ""
+        addresses = list(dict.fromkeys(a.strip() for a in re.split(r"[\s,;]+", raw) if a.strip()))
+        if len(addresses) > MAX_INVOLVED_PEOPLE:
+            raise forms.ValidationError(
+                _("At most %(n)d people; name their team instead."),
+                params={"n": MAX_INVOLVED_PEOPLE},
+            )
+        if not addresses:
+            return []
+        match = functools.reduce(operator.or_, (Q(email__iexact=a) for a in addresses))
+        members = User.objects.filter(match, memberships__org=self.org, memberships__is_active=True)
+        people = {user.email.casefold(): user for user in members}
+        unknown = [a for a in addresses if a.casefold() not in people]
+        if unknown:
+            raise forms.ValidationError(
+                _("Not a colleague in this organisation: %(addresses)s"),
+                params={"addresses": ", ".join(unknown[:5])},
+            )
+        return [people[a.casefold()] for a in addresses]
+
+    def involved_people(self) -> list[User]:
+        return list(self.cleaned_data.get("involved_people_text") or [])
+
+    def moment_data(self) -> dict[str, Any]:
+        data = super().moment_data()
+        data.pop("involved_people_text", None)
+        return data
 
 
 class EmployeeMomentForm(MomentForm):
