@@ -187,6 +187,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # subjects say "Zichtbaar" themselves (account/email/)
 ACCOUNT_PREVENT_ENUMERATION = True
 # Counted in the shared cache above, so every worker agrees; the admin signs in through the
 # same page (zichtbaar/urls.py), so it has the same limits.

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.guideline.checker import CODES, MAX_CHECK_LENGTH
@@ -91,9 +93,43 @@ SectionFormSet = forms.inlineformset_factory(
 
 
 class RuleForm(forms.ModelForm):
+    """One rule's row. The section is one of the published guideline's sections, or none.
+
+    ``sections`` are the (key, title) pairs of the organisation's published guideline. A section
+    stored earlier that the guideline no longer has stays visible as an option, marked, and is
+    refused until someone picks another one, so a rule never points to a missing part.
+    """
+
+    # A select of the sections; validated in clean_section (not by ChoiceField) so that any
+    # unknown key, posted or stored, gets the same message naming it.
+    section = forms.CharField(label=_("Guideline section"), required=False, widget=forms.Select)
+
     class Meta:
         model = Rule
         fields = ["enabled", "severity", "section", "blocking"]
+
+    def __init__(self, *args: Any, sections: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.section_keys = frozenset(key for key, _title in sections)
+        choices: list[tuple[str, str]] = [("", str(_("(no section)")))]
+        choices += [(key, title or key) for key, title in sections]
+        current = self.instance.section
+        if current and current not in self.section_keys:
+            choices.append((current, str(_("%(key)s (not in the guideline)") % {"key": current})))
+        self.fields["section"].widget.choices = choices
+
+    def clean_section(self) -> str:
+        key: str = self.cleaned_data.get("section") or ""
+        if key and key not in self.section_keys:
+            raise forms.ValidationError(
+                _(
+                    "The published guideline has no section “%(key)s”. Choose one of its "
+                    "sections, or none."
+                ),
+                code="unknown_section",
+                params={"key": Truncator(key).chars(40)},
+            )
+        return key
 
 
 class SettingsForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from zichtbaar.guideline.models import (
     CheckSettings,
     Client,
     ConfidentialTerm,
+    GuidelineSection,
     GuidelineVersion,
     QuietPeriod,
     Rule,
@@ -56,6 +57,12 @@ def published_version(org_id: int) -> GuidelineVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+def published_sections(org_id: int) -> list[GuidelineSection]:
+    """The sections of the organisation's published guideline, in reading order (none if none)."""
+    version = published_version(org_id)
+    return list(version.sections.all()) if version is not None else []
 
 
 def versions_of(org_id: int) -> QuerySet[GuidelineVersion]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -28,6 +29,7 @@ from zichtbaar.guideline.forms import (
     VersionForm,
 )
 from zichtbaar.guideline.models import GuidelineVersion, QuietPeriod, Rule
+from zichtbaar.guideline.rule_names import rule_name
 from zichtbaar.moments import selectors as moment_selectors
 from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
@@ -173,30 +175,43 @@ def comms_version(request: TenantRequest, version_id: int) -> HttpResponse:
 
 @comms_required
 def comms_rules(request: TenantRequest) -> HttpResponse:
-    """Rules, the check's settings, lists, quiet periods and which rules fire most often."""
+    """Rules, the check's settings, lists, quiet periods and which rules fire most often.
+
+    Rules and settings are saved together or not at all; a rule's section must be one of the
+    published guideline's sections (or none)."""
     org = request.org
     stored = selectors.rules_of(org.pk)
-    rule_forms = []
+    sections = [(s.key, s.title) for s in selectors.published_sections(org.pk)]
+    keys = {key for key, _title in sections}
+    rows = []
     for code in RULE_CODES:
+        default = selectors.default_section(code)
         instance = stored.get(code) or Rule(
             org=org,
             code=code,
             severity=_default_severity(code),
-            section=selectors.default_section(code),
+            section=default if default in keys else "",
             blocking=code in selectors.DEFAULT_BLOCKING,
         )
-        rule_forms.append(
-            (code, RuleForm(request.POST or None, instance=instance, prefix=code.replace(".", "-")))
+        form = RuleForm(
+            request.POST or None,
+            instance=instance,
+            prefix=code.replace(".", "-"),
+            sections=sections,
         )
+        rows.append((rule_name(code), form))
     settings_form = SettingsForm(
         request.POST or None, instance=selectors.settings_of(org), prefix="settings"
     )
-    valid = all(f.is_valid() for _c, f in rule_forms) and settings_form.is_valid()
+    rule_forms = [form for _name, form in rows]
+    # Every form is validated (no short-circuit), so each row shows its own errors.
+    valid = all([f.is_valid() for f in [*rule_forms, settings_form]])
     if request.method == "POST" and valid:
-        for _code, form in rule_forms:
-            form.save()
-        settings_form.save()
-        services.bump_revision(org)
+        with transaction.atomic():
+            for form in rule_forms:
+                form.save()
+            settings_form.save()
+            services.bump_revision(org)
         messages.success(request, _("Saved. The check uses the new rules right away."))
         return redirect("guideline:comms_rules")
     since = timezone.now() - timedelta(days=90)
@@ -204,13 +219,16 @@ def comms_rules(request: TenantRequest) -> HttpResponse:
         request,
         "guideline/comms_rules.html",
         {
-            "rule_forms": rule_forms,
+            "rule_rows": rows,
+            "not_saved": request.method == "POST",
+            "rules_with_errors": [(name, form) for name, form in rows if form.errors],
+            "has_sections": bool(sections),
             "settings_form": settings_form,
             "term_count": selectors.term_count(org.pk),
             "clients": selectors.clients_of(org.pk)[:500],
             "quiet_periods": QuietPeriod.objects.filter(org=org),
             "quiet_form": QuietPeriodForm(),
-            "hits": selectors.hit_counts(org.pk, since),
+            "hits": [(rule_name(code), n) for code, n in selectors.hit_counts(org.pk, since)],
         },
         status=400 if request.method == "POST" else 200,
     )

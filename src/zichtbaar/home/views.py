@@ -57,7 +57,11 @@ def home(request: TenantRequest) -> HttpResponse:
         {
             "profile": profile,
             "guideline": guideline,
-            "moments": moments,
+            # Shareable now first (the selector's order within each); under embargo apart, soonest first.
+            "moments": [m for m in moments if not m.is_embargoed],
+            "coming": sorted(
+                (m for m in moments if m.is_embargoed), key=lambda m: m.shareable_from
+            ),
             "featured": featured,
             "network_size": reach.network_size,
             "reach_low": reach.low,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType
-from zichtbaar.moments.signals import moment_link_changed
+from zichtbaar.moments.signals import moment_link_changed, moment_reviewed
 
 if TYPE_CHECKING:
     from zichtbaar.orgs.models import Organisation, Team, User
@@ -92,7 +92,13 @@ def create_moment(
     moment.save()
     _set_audience(moment, teams)
     _set_involved(moment, involved_teams, involved_people)
+    if submit:
+        _reviewed(moment, "submitted")
     return moment
+
+
+def _reviewed(moment: Moment, outcome: str) -> None:
+    transaction.on_commit(lambda: moment_reviewed.send(Moment, moment=moment, outcome=outcome))
 
 
 @transaction.atomic
@@ -143,22 +149,30 @@ def publish(moment: Moment) -> Moment:
 
 def approve(moment: Moment) -> Moment:
     """Publish a submission; only while it is still submitted (not returned meanwhile)."""
-    return _transition(
+    moment = _transition(
         moment,
         {MomentStatus.SUBMITTED},
         MomentStatus.PUBLISHED,
         review_comment="",
         published_at=moment.published_at or timezone.now(),
     )
+    _reviewed(moment, "approved")
+    return moment
 
 
 def return_to_submitter(moment: Moment, comment: str) -> Moment:
     """Send a submitted moment back with a comment; the submitter can edit and resubmit."""
-    return _transition(moment, {MomentStatus.SUBMITTED}, MomentStatus.DRAFT, review_comment=comment)
+    moment = _transition(
+        moment, {MomentStatus.SUBMITTED}, MomentStatus.DRAFT, review_comment=comment
+    )
+    _reviewed(moment, "returned")
+    return moment
 
 
 def resubmit(moment: Moment) -> Moment:
-    return _transition(moment, {MomentStatus.DRAFT}, MomentStatus.SUBMITTED)
+    moment = _transition(moment, {MomentStatus.DRAFT}, MomentStatus.SUBMITTED)
+    _reviewed(moment, "submitted")
+    return moment
 
 
 def archive(moment: Moment) -> Moment:

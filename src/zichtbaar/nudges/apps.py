@@ -8,4 +8,8 @@ class NudgesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the app's tasks with orgs.jobs, so services can ask for them by name.
+        from zichtbaar.moments.signals import moment_reviewed
         from zichtbaar.nudges import tasks  # noqa: F401
+        from zichtbaar.nudges.reviews import on_moment_reviewed
+
+        moment_reviewed.connect(on_moment_reviewed, dispatch_uid="nudges.review")

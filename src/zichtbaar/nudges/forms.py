@@ -41,6 +41,7 @@ class PreferenceForm(forms.ModelForm):
             "frequency",
             "prompts",
             "max_per_week",
+            "review_updates",
             "quiet_start",
             "quiet_end",
             "quiet_days",

@@ -46,6 +46,10 @@ class Preference(models.Model):
     quiet_end = models.TimeField(_("quiet until"), default=time(8, 0))
     quiet_days = models.JSONField(_("quiet days"), default=default_quiet_days, blank=True)
     max_per_week = models.PositiveSmallIntegerField(_("at most per week"), default=2)
+    # Not capped: a few a month, and the person is waiting for them.
+    review_updates = models.BooleanField(
+        _("about moments I suggested, and suggestions to review"), default=True
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, blank=True, default=""
     )
@@ -121,6 +125,7 @@ class Kind(models.TextChoices):
     CHAT_TEST = "chat_test", _("Test message in a chat channel")
     TEST = "test", _("Test digest")
     ACCOUNT = "account", _("Sign-in or account e-mail")
+    REVIEW = "review", _("About a suggested moment")
 
 
 # Kinds that count towards a person's weekly cap.
