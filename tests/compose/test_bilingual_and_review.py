@@ -281,3 +281,41 @@ def test_comms_name_people_involved_by_address_only_from_their_own_organisation(
     assert not selectors.draft_context(moment, bob.memberships.get(), moment.link).involved
     page = client.get(reverse("compose:comms_edit", args=[moment.pk])).content.decode()
     assert "carol@acme.test" in page
+
+
+def test_a_published_moment_cannot_be_saved_with_a_blocking_finding(
+    acme, alice, login, make_moment, secret_client
+):
+    moment = make_moment()  # published
+    response = login(alice).post(
+        reverse("compose:comms_edit", args=[moment.pk]),
+        _form_data(what_happened="Live for Zorgverzekeraar Lindeboom since Monday."),
+    )
+    assert response.status_code == 400
+    assert "Change this before publishing" in response.content.decode()
+    moment.refresh_from_db()
+    assert "Lindeboom" not in moment.what_happened  # colleagues' drafts are unchanged
+
+
+@pytest.mark.parametrize("stored", [[], {"en": "x"}, {"en": None}, "garbage"])
+def test_translations_of_an_odd_shape_never_break_a_page(make_moment, carol, alice, login, stored):
+    moment = make_moment(translations=stored, tags="notalist")
+    assert moment.languages == ["nl"]
+    assert moment.text("en").language == "nl"
+    assert moment.hashtags() == []
+    assert login(carol).get("/").status_code == 200
+    assert login(carol).get(reverse("compose:moment", args=[moment.pk])).status_code == 200
+    assert login(alice).get(reverse("compose:comms_edit", args=[moment.pk])).status_code == 200
+
+
+def test_resubmitting_keeps_the_people_comms_named(acme, bob, carol, login):
+    login(bob).post(reverse("moments:submit"), _form_data(i_was_involved="on"))
+    moment = Moment.objects.get(org=acme)
+    moment.involved_people.add(carol)  # comms named carol while reviewing
+    moment.status = MomentStatus.DRAFT
+    moment.save()
+    response = login(bob).post(
+        reverse("moments:edit_submission", args=[moment.pk]), _form_data()
+    )  # bob unticks "I was involved myself"
+    assert response.status_code == 302
+    assert list(moment.involved_people.all()) == [carol]

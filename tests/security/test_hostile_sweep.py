@@ -552,8 +552,15 @@ FORMS: list[Form] = [
         MOMENT_FIELDS,
         # every other place a moment shows is swept through "comms: new moment"
         [pages(("alice", lambda w: f"/comms/moments/{w.moment.pk}/"), ("bob", "/"))],
-        data=lambda w: {**_moment_data(w), "audience_everyone": "on"},
+        # Published: a save is a publication, so the check's findings count as errors here too.
+        data=lambda w: {
+            **_moment_data(w),
+            "audience_everyone": "on",
+            "client_name": "Sweep client",
+            "client_may_be_named": "on",
+        },
         updates=True,
+        more_errors=_review_errors,
     ),
     Form(
         "employee: suggest a moment",

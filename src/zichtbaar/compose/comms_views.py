@@ -68,7 +68,9 @@ def comms_edit(request: TenantRequest, moment_id: int | None = None) -> HttpResp
         involved = tuple(t.name for t in form.involved_teams())
         result = review.review_moment(candidate, org, involved)
         wants_publish = "publish" in request.POST or "approve" in request.POST
-        if not (wants_publish and result.blocking):
+        # A published moment is in colleagues' drafts already: a save is a publication.
+        live = moment is not None and moment.status == MomentStatus.PUBLISHED
+        if not ((wants_publish or live) and result.blocking):
             if moment is None:
                 moment = services.create_moment(
                     org=org,

@@ -91,10 +91,17 @@ def share_url(moment: Moment, code: str | None, site_url: str) -> str:
 
 
 def drafts_for(
-    moment: Moment, membership: Membership, link_url: str, count: int = 3
+    moment: Moment,
+    membership: Membership,
+    link_url: str,
+    count: int = 3,
+    *,
+    use_model: bool = True,
 ) -> list[Suggestion]:
+    """The drafts offered to this person. ``use_model=False`` for bulk work (a digest writes
+    one per person and moment; a language model would take seconds for each): the templates."""
     context = draft_context(moment, membership, link_url)
-    if llm.is_configured():
+    if use_model and llm.is_configured():
         # A language model's drafts pass the organisation's own check (its client register,
         # confidential terms, rules) before the person sees them; the templates fill in.
         def org_check(text: str, ctx: DraftContext) -> checking.CheckResult:

@@ -32,7 +32,7 @@ def _featured(
     ]:
         link = sharing_services.get_or_create_link(moment, membership.user) if consent else None
         url = compose_selectors.share_url(moment, link.code if link else None, settings.SITE_URL)
-        drafts = compose_selectors.drafts_for(moment, membership, url, count=1)
+        drafts = compose_selectors.drafts_for(moment, membership, url, count=1, use_model=False)
         featured.append((moment, drafts[0] if drafts else None))
     return featured
 

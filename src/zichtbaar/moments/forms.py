@@ -236,7 +236,7 @@ class MomentForm(forms.ModelForm):
             "facts_what": _("What"),
             "facts_where": _("Where"),
         }
-        stored = (instance.translations or {}).get(self.other_language, {}) if instance.pk else {}
+        stored = (instance._translation(self.other_language) or {}) if instance.pk else {}
         for name in TEXT_FIELDS:
             field = self.fields[f"other_{name}"]
             field.label = f"{other_labels[name]} ({other})"
@@ -304,7 +304,8 @@ class MomentForm(forms.ModelForm):
         other = {
             name: (self.cleaned_data.get(f"other_{name}") or "").strip() for name in TEXT_FIELDS
         }
-        translations = dict(self.instance.translations or {}) if self.instance.pk else {}
+        stored = self.instance.translations if self.instance.pk else {}
+        translations = dict(stored) if isinstance(stored, dict) else {}
         translations.pop(self.other_language, None)
         if other["title"] and other["what_happened"]:
             translations[self.other_language] = other

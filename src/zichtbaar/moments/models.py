@@ -150,10 +150,16 @@ class Moment(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def _translation(self, language: str | None) -> dict[str, object] | None:
+        # Read defensively: the field is JSON (the admin can write any shape into it).
+        stored = self.translations if isinstance(self.translations, dict) else {}
+        other = stored.get(language or "")
+        return other if isinstance(other, dict) else None
+
     def text(self, language: str | None) -> MomentText:
         """The texts in this language when the moment has them, else in the moment's own
         language (never a mix: all fields come from one language)."""
-        other = (self.translations or {}).get(language or "") if language != self.language else None
+        other = self._translation(language) if language != self.language else None
         if other and other.get("title") and other.get("what_happened"):
             return MomentText(
                 language=str(language), **{f: str(other.get(f) or "") for f in TEXT_FIELDS}
@@ -168,14 +174,19 @@ class Moment(models.Model):
     @property
     def languages(self) -> list[str]:
         """The languages the moment is written in, its own first."""
+        stored = self.translations if isinstance(self.translations, dict) else {}
         return [self.language] + [
             code
-            for code, texts in (self.translations or {}).items()
-            if code != self.language and texts.get("title") and texts.get("what_happened")
+            for code in stored
+            if code != self.language
+            and (texts := self._translation(code))
+            and texts.get("title")
+            and texts.get("what_happened")
         ]
 
     def hashtags(self) -> list[str]:
-        return [str(tag) for tag in (self.tags or [])][:MAX_TAGS]
+        tags = self.tags if isinstance(self.tags, list) else []
+        return [str(tag) for tag in tags][:MAX_TAGS]
 
     @property
     def is_embargoed(self) -> bool:

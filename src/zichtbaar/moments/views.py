@@ -67,8 +67,12 @@ def edit_submission(request: TenantRequest, moment_id: int) -> HttpResponse:
             form.moment_data(),
             teams=list(moment.audience_teams.all()),
             involved_teams=form.involved_teams(),
-            involved_people=[request.user] if form.cleaned_data.get("i_was_involved") else [],
         )
+        # Only the submitter's own tick: people comms named while reviewing stay.
+        if form.cleaned_data.get("i_was_involved"):
+            moment.involved_people.add(request.user)
+        else:
+            moment.involved_people.remove(request.user)
         services.resubmit(moment)
         messages.success(request, _("Sent again. Thank you!"))
         return redirect("moments:mine")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from zichtbaar.moments import selectors as moment_selectors
 from zichtbaar.moments.models import Moment
 from zichtbaar.nudges.models import Kind
 from zichtbaar.nudges.preferences import may_email, preferences_for
@@ -36,11 +37,17 @@ def on_moment_reviewed(sender: Any, moment: Moment, outcome: str, **kwargs: Any)
             org_id=moment.org_id, is_active=True, user_id=moment.submitted_by_id
         )
         template = f"review_{outcome}"
-        url = settings.SITE_URL + (
-            reverse("compose:moment", args=[moment.pk])
-            if outcome == "approved"
-            else reverse("moments:edit_submission", args=[moment.pk])
-        )
+        if outcome == "returned":
+            url = settings.SITE_URL + reverse("moments:edit_submission", args=[moment.pk])
+        else:
+            # Their draft when the moment's audience includes them, else their suggestions.
+            submitter = people.first()
+            visible = submitter is not None and moment_selectors.moment_for_person(
+                submitter, moment.pk
+            )
+            url = settings.SITE_URL + (
+                reverse("compose:moment", args=[moment.pk]) if visible else reverse("moments:mine")
+            )
     else:
         return
     queued = 0

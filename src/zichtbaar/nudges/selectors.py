@@ -165,7 +165,9 @@ def digests_for(
                 summaries[key] = summary_of(moment, texts.language)
             code = codes.get((membership.user_id, moment.pk)) if profile.consent_tracking else None
             link_url = compose_selectors.share_url(moment, code, settings.SITE_URL)
-            drafts = compose_selectors.drafts_for(moment, membership, link_url, count=1)
+            drafts = compose_selectors.drafts_for(
+                moment, membership, link_url, count=1, use_model=False
+            )
             digest.items.append(
                 DigestItem(
                     moment=moment,
