@@ -36,7 +36,8 @@ def test_both_ways_once_each(
         assert _suggest(login(bob)).status_code == 302
     moment = Moment.objects.get(org=acme)
     [to_comms] = _to(smtp_inbox, alice.email)
-    assert "Nieuwe build-pipeline" in str(to_comms["Subject"])
+    # Alice reads English: the notice is hers, quoting the Dutch title.
+    assert str(to_comms["Subject"]) == "A colleague suggested a moment: Nieuwe build-pipeline"
     body = to_comms.get_body(preferencelist=("plain",)).get_content()
     assert f"/comms/moments/{moment.pk}/" in body
     assert not _to(smtp_inbox, carol.email)  # employees aren't told of others' suggestions

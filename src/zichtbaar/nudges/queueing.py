@@ -18,7 +18,7 @@ from django.urls import reverse
 from zichtbaar.moments.models import Moment
 from zichtbaar.nudges import emails
 from zichtbaar.nudges.delivery import BATCH
-from zichtbaar.nudges.models import CAPPED_KINDS, Channel, Message, Preference, Status
+from zichtbaar.nudges.models import CAPPED_KINDS, Channel, Kind, Message, Preference, Status
 from zichtbaar.nudges.preferences import next_allowed, unsubscribe_url
 from zichtbaar.orgs import jobs
 from zichtbaar.orgs.models import Membership
@@ -128,7 +128,10 @@ def email_row(
     ctx = email_context(membership, pref, **(context or {}))
     # An e-mail about one moment is written in the language of the moment's texts for this
     # person (theirs when the moment has it), so the e-mail and its draft never mix languages.
-    language = moment.text(pref.lang).language if moment is not None else pref.lang
+    # A review notice carries no draft: it is in the reader's language, quoting the title.
+    language = (
+        moment.text(pref.lang).language if moment is not None and kind != Kind.REVIEW else pref.lang
+    )
     subject, text, html = render_email(template or kind, ctx, language)
     return Message(
         org_id=membership.org_id,
