@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from zichtbaar.orgs import importing
-from zichtbaar.orgs.models import ImportJob, Membership
+from zichtbaar.orgs.models import ImportJob, Membership, Team
 from zichtbaar.orgs.tasks import LEASE, MAX_ATTEMPTS, recover_stuck_imports, run_people_import
 
 STOPPED = (
@@ -37,6 +37,8 @@ def csv_of_people(n: int = PEOPLE) -> bytes:
 
 
 def new_job(org, user, content: bytes | None = None) -> ImportJob:
+    # The file's team exists: a new one would first wait for confirmation (test_import_new_teams).
+    Team.objects.get_or_create(org=org, name="Sales")
     return ImportJob.objects.create(
         org=org,
         created_by=user,
@@ -83,10 +85,14 @@ def test_a_dead_workers_import_keeps_its_committed_batches_and_carries_on(
     assert bytes(job.content)  # still needed to carry on
 
     monkeypatch.undo()
-    assert recover_stuck_imports() == {"resumed": 0, "failed": 0}  # its lease still holds
+    assert recover_stuck_imports() == {
+        "resumed": 0,
+        "failed": 0,
+        "expired": 0,
+    }  # its lease still holds
     later = timezone.now() + LEASE + timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert recover_stuck_imports(later) == {"resumed": 1, "failed": 0}
+        assert recover_stuck_imports(later) == {"resumed": 1, "failed": 0, "expired": 0}
 
     job.refresh_from_db()
     assert job.status == "done"

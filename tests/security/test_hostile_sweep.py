@@ -1016,7 +1016,14 @@ def test_a_people_import_with_hostile_cells_is_shown_and_exported_harmlessly(
         response = client.post("/comms/people/import/", {"file": upload})
     assert response.status_code == 302, response.status_code
     job = ImportJob.objects.get()
-    problems = page_problems(client.get(response["Location"]), "", "the import's status")
+    # Every team in the file is new: the status page lists them (hostile names included) and
+    # waits for one confirmation before importing anything.
+    problems = page_problems(client.get(response["Location"]), "", "the new teams to confirm")
+    assert ImportJob.objects.get().status == ImportJob.Status.CONFIRM
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{response['Location']}confirm/")
+    job = ImportJob.objects.get()
+    problems += page_problems(client.get(response["Location"]), "", "the import's status")
     imported = Membership.objects.filter(org=world.acme, user__email__startswith="p")
     refused = len(corpus) - imported.count()
     assert refused == 0, f"{refused} rows were refused: {job.__dict__}"

@@ -19,6 +19,11 @@ class YourReach:
     low: int  # people who see one post, low estimate
     high: int
     rates: tuple[int, int]  # the assumed organic reach, in percent (low, high)
+    # For a network of 0 (unknown, or none yet): a typical network, shown as an estimate,
+    # never a "0 to 0" sentence.
+    typical: int = reach.TYPICAL_CONNECTIONS
+    typical_low: int = 0
+    typical_high: int = 0
 
 
 def your_reach(profile: Profile, org: Organisation) -> YourReach:
@@ -31,4 +36,5 @@ def your_reach(profile: Profile, org: Organisation) -> YourReach:
         round(assumptions.organic_reach_low * 100),
         round(assumptions.organic_reach_high * 100),
     )
-    return YourReach(size, low, high, rates)
+    typical_low, typical_high = reach.typical_views(assumptions)
+    return YourReach(size, low, high, rates, reach.TYPICAL_CONNECTIONS, typical_low, typical_high)

@@ -67,5 +67,6 @@ def home(request: TenantRequest) -> HttpResponse:
             "reach_low": reach.low,
             "reach_high": reach.high,
             "reach_rates": reach.rates,
+            "your_reach": reach,
         },
     )

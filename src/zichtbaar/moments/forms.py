@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import functools
 import io
-import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.moments.models import MAX_TAG_LENGTH, MAX_TAGS, TEXT_FIELDS, Moment, MomentType
 from zichtbaar.orgs.models import Language, Organisation, Team, User
+from zichtbaar.orgs.selectors import active_members_by_address, split_addresses
 
 EMPLOYEE_FIELDS = [
     "type",
@@ -345,25 +344,20 @@ class CommsMomentForm(MomentForm):
             )
 
     def clean_involved_people_text(self) -> list[User]:
-        raw = self.cleaned_data.get("involved_people_text") or ""
-        addresses = list(dict.fromkeys(a.strip() for a in re.split(r"[\s,;]+", raw) if a.strip()))
+        addresses = split_addresses(self.cleaned_data.get("involved_people_text") or "")
         if len(addresses) > MAX_INVOLVED_PEOPLE:
             raise forms.ValidationError(
                 _("At most %(n)d people; name their team instead."),
                 params={"n": MAX_INVOLVED_PEOPLE},
             )
-        if not addresses:
-            return []
-        match = functools.reduce(operator.or_, (Q(email__iexact=a) for a in addresses))
-        members = User.objects.filter(match, memberships__org=self.org, memberships__is_active=True)
-        people = {user.email.casefold(): user for user in members}
-        unknown = [a for a in addresses if a.casefold() not in people]
+        members = active_members_by_address(self.org.pk, addresses)
+        unknown = [a for a in addresses if a.casefold() not in members]
         if unknown:
             raise forms.ValidationError(
                 _("Not a colleague in this organisation: %(addresses)s"),
                 params={"addresses": ", ".join(unknown[:5])},
             )
-        return [people[a.casefold()] for a in addresses]
+        return [members[a.casefold()].user for a in addresses]
 
     def involved_people(self) -> list[User]:
         return list(self.cleaned_data.get("involved_people_text") or [])

@@ -17,6 +17,7 @@ def tenant(request: HttpRequest) -> dict[str, object]:
         "membership": membership,
         "org": getattr(request, "org", None),
         "is_comms": bool(membership and membership.is_comms),
+        "runs_workshops": bool(membership and membership.runs_workshops),
         "other_memberships": other_orgs,
         "source_url": settings.SOURCE_URL,
     }

@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.orgs.models import Barrier, Profile, Role, Team, VoiceAddress, VoiceLength
+from zichtbaar.orgs.network import MAX_CONNECTIONS, TYPICAL_CONNECTIONS
 
 
 class LanguageForm(forms.ModelForm):
@@ -19,33 +21,69 @@ class LanguageForm(forms.ModelForm):
 
 
 class NetworkForm(forms.ModelForm):
+    """The onboarding's network step. "I don't know" is a real answer: the profile then keeps 0
+    (unknown, or none yet) and the pages show a typical network, labelled as an estimate."""
+
+    connections = forms.IntegerField(
+        label=_("How many LinkedIn connections do you have, roughly?"),
+        help_text=_(
+            "You'll find it on your LinkedIn profile, under your name. An estimate is fine."
+        ),
+        required=False,
+        min_value=0,
+        max_value=MAX_CONNECTIONS,
+        error_messages={
+            "min_value": _("A number of connections can't be below 0."),
+            "max_value": _("LinkedIn allows at most 30,000 connections."),
+            "invalid": _("Fill in a whole number, for example 640."),
+        },
+        widget=forms.NumberInput(
+            attrs={"min": 0, "max": MAX_CONNECTIONS, "inputmode": "numeric", "step": 1}
+        ),
+    )
+    connections_unknown = forms.BooleanField(
+        label=_("I don't know"),
+        required=False,
+    )
+
     class Meta:
         model = Profile
         fields = ["connections", "followers", "job_title"]
         labels = {
-            "connections": _("How many LinkedIn connections do you have, roughly?"),
             "followers": _("And followers? (leave 0 if you don't know)"),
             "job_title": _("Your job title"),
         }
-        help_texts = {
-            "connections": _(
-                "You'll find it on your LinkedIn profile, under your name. An estimate is fine."
-            ),
-        }
         widgets = {
-            "connections": forms.NumberInput(
-                attrs={"min": 0, "max": 100000, "inputmode": "numeric"}
-            ),
             "followers": forms.NumberInput(
                 attrs={"min": 0, "max": 10000000, "inputmode": "numeric"}
             ),
         }
 
-    def clean_connections(self) -> int:
-        value = self.cleaned_data["connections"]
-        if value > 30000:  # LinkedIn's own maximum
-            raise forms.ValidationError(_("LinkedIn allows at most 30,000 connections."))
-        return value
+    field_order = ["connections", "connections_unknown", "followers", "job_title"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Interpolated here, in the language of the request (not once at import).
+        self.fields["connections_unknown"].help_text = _(
+            "That's fine: until you fill it in, we show what a typical network of about "
+            "%(typical)s connections does, and say that it is an estimate."
+        ) % {"typical": formats.number_format(TYPICAL_CONNECTIONS, force_grouping=True)}
+        # 0 is what the profile holds before anyone answered: show an empty box, not a "0"
+        # that looks like an answer.
+        if not self.is_bound and not self.initial.get("connections"):
+            self.initial["connections"] = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("connections_unknown"):
+            data["connections"] = 0  # unknown: the pages use the typical estimate
+            self.errors.pop("connections", None)  # a half-typed number doesn't matter now
+        elif data.get("connections") is None and "connections" not in self.errors:
+            self.add_error(
+                "connections",
+                _("Fill in a number, or tick “I don't know”."),
+            )
+        return data
 
 
 class BarrierForm(forms.ModelForm):
@@ -194,3 +232,31 @@ class ImportForm(forms.Form):
         if f.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return f
+
+
+class MemberForm(forms.Form):
+    """Comms edit a person in their organisation: name, team and role (orgs.services rules)."""
+
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(
+        self, *args: Any, org: Any, name_editable: bool, may_grant_admin: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        team = self.fields["team"]
+        assert isinstance(team, forms.ModelChoiceField)
+        team.queryset = Team.objects.filter(org=org).order_by("name")
+        if not name_editable:
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _(
+                "This person also belongs to another organisation, so only they can change "
+                "their name."
+            )
+        if not may_grant_admin and self.initial.get("role") != Role.ADMIN:
+            role = self.fields["role"]
+            assert isinstance(role, forms.ChoiceField)
+            role.choices = [(v, label) for v, label in Role.choices if v != Role.ADMIN]

@@ -19,6 +19,7 @@ Messages are translated with the active language, so call these inside
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zichtbaar.orgs.csvfiles import CsvError, read_csv
-from zichtbaar.orgs.models import Language, Membership, Organisation, Role, User
+from zichtbaar.orgs.models import Language, Membership, Organisation, Role, Team, User
 from zichtbaar.orgs.services import (
     NeedsConsent,
     PersonData,
@@ -399,6 +400,65 @@ def _parse_row(
         followers=counts["followers"],
         job_title=cell("job_title"),
     )
+
+
+# --- new teams -----------------------------------------------------------------------------
+
+# Rows named per new team on the confirmation screen; the rest is a count.
+NEW_TEAM_ROWS = 10
+# How alike (difflib's ratio, 0..1, case ignored) a new team name and an existing one must be
+# for "did you mean ...?": catches "Clowd"/"Cloud" and "Marketting"/"Marketing", not "HR"/"IT".
+SUGGESTION_CUTOFF = 0.75
+# Suggestions for at most this many new teams: a file that brings more is a first import, where
+# there is little to misspell, and comparing every pair would take long.
+MAX_SUGGESTED = 200
+
+
+@dataclass(frozen=True)
+class NewTeam:
+    """A team the file names that the organisation does not have: the import would create it."""
+
+    name: str
+    rows: list[int]  # the first NEW_TEAM_ROWS rows that use it
+    count: int  # how many rows use it
+    suggestion: str = ""  # a close existing team name ("did you mean ...?"), or ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rows": self.rows,
+            "count": self.count,
+            "suggestion": self.suggestion,
+        }
+
+
+def new_teams(org: Organisation, result: ImportResult) -> list[NewTeam]:
+    """The teams ``result`` names that ``org`` does not have yet, in file order, each with the
+    rows that use it and, for a near miss of an existing team ("Clowd"), that team's name."""
+    existing = list(Team.objects.filter(org=org).values_list("name", flat=True))
+    known = set(existing)
+    by_lower = {name.lower(): name for name in existing}
+    rows: dict[str, list[int]] = {}
+    for row, person in result.people:
+        if person.team and person.team not in known:
+            rows.setdefault(person.team, []).append(row)
+    found = []
+    candidates = list(by_lower)
+    for index, (name, used_in) in enumerate(rows.items()):
+        close = (
+            difflib.get_close_matches(name.lower(), candidates, n=1, cutoff=SUGGESTION_CUTOFF)
+            if index < MAX_SUGGESTED
+            else []
+        )
+        found.append(
+            NewTeam(
+                name=name,
+                rows=used_in[:NEW_TEAM_ROWS],
+                count=len(used_in),
+                suggestion=by_lower[close[0]] if close else "",
+            )
+        )
+    return found
 
 
 # --- importing -----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     EMPLOYEE = "employee", _("Employee")
     COMMS = "comms", _("Communications")
     ADMIN = "admin", _("Administrator")
+    # Runs workshops (workshops/); granted by comms, in each organisation the trainer serves.
+    TRAINER = "trainer", _("Trainer")
 
 
 class Barrier(models.TextChoices):
@@ -129,6 +131,10 @@ class Membership(models.Model):
     def is_comms(self) -> bool:
         return self.role in (Role.COMMS, Role.ADMIN)
 
+    @property
+    def runs_workshops(self) -> bool:
+        return self.role in (Role.TRAINER, Role.COMMS, Role.ADMIN)
+
 
 class VoiceLength(models.TextChoices):
     SHORT = "short", _("Short and to the point")
@@ -213,9 +219,13 @@ class ImportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Importing")
+        # The file is valid but would create teams the organisation does not have yet: nothing
+        # is written until comms confirm them (or cancel); see `new_teams`.
+        CONFIRM = "confirm", _("Waiting for your confirmation")
         DONE = "done", _("Done")
         # Not "nothing was imported": a job that fails part-way keeps the batches it committed.
         FAILED = "failed", _("Stopped")
+        CANCELLED = "cancelled", _("Cancelled")
 
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(
@@ -232,6 +242,12 @@ class ImportJob(models.Model):
     invited = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # Teams the file names that do not exist yet: [{"name", "rows" (the first few), "count",
+    # "suggestion" (a close existing name, or "")}], shown for one confirmation.
+    new_teams = models.JSONField(default=list, blank=True)
+    # The new team names comms confirmed; the import creates no other team.
+    confirmed_teams = models.JSONField(default=list, blank=True)
+    asked_at = models.DateTimeField(null=True, blank=True)  # when it started waiting for them
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_by = models.CharField(max_length=32, blank=True)  # the running worker's token
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -247,7 +263,12 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def is_working(self) -> bool:
+        """Queued or running: the status page keeps polling (not while it waits for a person)."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def percent(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -28,6 +29,8 @@ from zichtbaar.orgs.models import (
     Team,
     User,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -252,3 +255,218 @@ def start_import(
     )
     jobs.enqueue("orgs.run_people_import", job.pk)
     return job
+
+
+# --- people imports: confirming new teams --------------------------------------------------
+
+
+def confirm_import(*, org: Organisation, job_id: int, user: User) -> ImportJob | None:
+    """Comms confirmed the new teams an import waits for: run it, creating exactly those teams.
+
+    Only a job of `org` that is waiting for confirmation; None for any other (another
+    organisation's, already confirmed, cancelled, done): the view answers 404. Two clicks on
+    the button start it once (a conditional UPDATE)."""
+    job = (
+        ImportJob.objects.filter(pk=job_id, org=org, status=ImportJob.Status.CONFIRM)
+        .only("pk", "new_teams", "asked_at")
+        .first()
+    )
+    if job is None:
+        return None
+    names = [team["name"] for team in job.new_teams]
+    started = ImportJob.objects.filter(
+        pk=job.pk, org=org, status=ImportJob.Status.CONFIRM, asked_at=job.asked_at
+    ).update(status=ImportJob.Status.QUEUED, confirmed_teams=names)
+    if not started:
+        return None
+    logger.info(
+        "import %s in org %s: %d new teams confirmed by user %s",
+        job.pk,
+        org.pk,
+        len(names),
+        user.pk,
+    )
+    jobs.enqueue("orgs.run_people_import", job.pk)
+    return job
+
+
+def cancel_import(*, org: Organisation, job_id: int, user: User) -> bool:
+    """Comms chose not to import a file that waits for confirmation: nothing is written and the
+    uploaded file (personal data) is wiped. False for a job that isn't waiting (view: 404)."""
+    cancelled = ImportJob.objects.filter(
+        pk=job_id, org=org, status=ImportJob.Status.CONFIRM
+    ).update(status=ImportJob.Status.CANCELLED, content=b"", finished_at=timezone.now())
+    if cancelled:
+        logger.info("import %s in org %s cancelled by user %s", job_id, org.pk, user.pk)
+    return bool(cancelled)
+
+
+# --- the people list: editing, deactivating, removing --------------------------------------
+
+
+class PeopleError(Exception):
+    """A change to a membership that the rules refuse; `message` is translated, for the page."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _who(membership: Membership) -> str:
+    user = membership.user
+    return f"{user.name} ({user.email})" if user.name else user.email
+
+
+def name_is_editable(membership: Membership) -> bool:
+    """A name is the person's own across organisations: comms of one organisation may set it
+    only while the person belongs to no other (as an import does, see upsert_person)."""
+    return (
+        not Membership.objects.filter(user_id=membership.user_id)
+        .exclude(org_id=membership.org_id)
+        .exists()
+    )
+
+
+def _check_may_manage(org: Organisation, target: Membership, by: Membership) -> None:
+    if target.org_id != org.pk or by.org_id != org.pk:
+        # The views find memberships within the organisation; this is the second lock.
+        raise Membership.DoesNotExist
+    if target.role == Role.ADMIN and by.role != Role.ADMIN:
+        raise PeopleError(
+            translation.gettext("Only an administrator can change an administrator's details.")
+        )
+
+
+def _other_active_admins(org: Organisation, target: Membership) -> int:
+    return (
+        Membership.objects.filter(org=org, role=Role.ADMIN, is_active=True)
+        .exclude(pk=target.pk)
+        .count()
+    )
+
+
+def _check_keeps_an_admin(org: Organisation, target: Membership) -> None:
+    """An organisation that has an administrator always keeps an active one."""
+    if target.role == Role.ADMIN and target.is_active and not _other_active_admins(org, target):
+        raise PeopleError(
+            translation.gettext(
+                "%(person)s is the only active administrator of %(org)s. Make someone else "
+                "administrator first."
+            )
+            % {"person": _who(target), "org": org.name}
+        )
+
+
+@transaction.atomic
+def update_member(
+    *,
+    org: Organisation,
+    membership: Membership,
+    by: Membership,
+    name: str | None,
+    team: Team | None,
+    role: str,
+) -> str:
+    """Change a person's name (see name_is_editable), team and role in `org`. Returns the
+    message for the page; raises PeopleError when a rule refuses the change."""
+    _check_may_manage(org, membership, by)
+    if team is not None and team.org_id != org.pk:
+        raise Membership.DoesNotExist
+    if role not in Role.values:
+        raise PeopleError(translation.gettext("Choose a role from the list."))
+    if role != membership.role:
+        if Role.ADMIN in (role, membership.role) and by.role != Role.ADMIN:
+            raise PeopleError(
+                translation.gettext("Only an administrator can make someone administrator.")
+            )
+        if membership.role == Role.ADMIN:
+            _check_keeps_an_admin(org, membership)
+    changed: list[str] = []
+    user = membership.user
+    if name is not None and name.strip() != user.name and name_is_editable(membership):
+        user.name = name.strip()[:150]
+        user.save(update_fields=["name"])
+        changed.append("name")
+    if team != membership.team or role != membership.role:
+        if team != membership.team:
+            changed.append("team")
+        if role != membership.role:
+            changed.append("role")
+        membership.team, membership.role = team, role
+        membership.save(update_fields=["team", "role"])
+    logger.info(
+        "membership %s in org %s edited by user %s: %s",
+        membership.pk,
+        org.pk,
+        by.user_id,
+        ", ".join(changed) or "nothing changed",
+    )
+    if not changed:
+        return translation.gettext("Nothing changed for %(person)s.") % {"person": _who(membership)}
+    team_name = team.name if team else translation.gettext("no team")
+    return translation.gettext("Saved %(person)s: team %(team)s, role %(role)s.") % {
+        "person": _who(membership),
+        "team": team_name,
+        "role": membership.get_role_display(),
+    }
+
+
+@transaction.atomic
+def set_member_active(
+    *, org: Organisation, membership: Membership, by: Membership, active: bool
+) -> str:
+    """Deactivate or reactivate a person in `org`. A deactivated member can't use this
+    organisation (TenantMiddleware only finds active memberships), gets no nudges and is left
+    out of every count and anonymity denominator, which all count active members only."""
+    _check_may_manage(org, membership, by)
+    if membership.is_active == active:
+        if active:
+            return translation.gettext("%(person)s was already active.") % {
+                "person": _who(membership)
+            }
+        return translation.gettext("%(person)s was already deactivated.") % {
+            "person": _who(membership)
+        }
+    if not active:
+        if membership.pk == by.pk:
+            raise PeopleError(translation.gettext("You can't deactivate yourself."))
+        _check_keeps_an_admin(org, membership)
+    membership.is_active = active
+    membership.save(update_fields=["is_active"])
+    logger.info(
+        "membership %s in org %s %s by user %s",
+        membership.pk,
+        org.pk,
+        "reactivated" if active else "deactivated",
+        by.user_id,
+    )
+    if active:
+        return translation.gettext(
+            "%(person)s is active again: they can sign in to %(org)s and get nudges."
+        ) % {"person": _who(membership), "org": org.name}
+    return translation.gettext(
+        "%(person)s is deactivated: they can't sign in to %(org)s, get no nudges and are left "
+        "out of the figures until you reactivate them."
+    ) % {"person": _who(membership), "org": org.name}
+
+
+@transaction.atomic
+def remove_member(*, org: Organisation, membership: Membership, by: Membership) -> str:
+    """Take a person out of `org`: their membership (with its nudge settings and queued nudges)
+    and open invitations to `org` go. Their account stays (other organisations, their own data;
+    erasing it is the privacy app's work). Shares they made stay in the organisation's totals,
+    which never name anyone."""
+    _check_may_manage(org, membership, by)
+    if membership.pk == by.pk:
+        raise PeopleError(translation.gettext("You can't remove yourself."))
+    _check_keeps_an_admin(org, membership)
+    who = _who(membership)
+    email = membership.user.email
+    Invitation.objects.filter(org=org, email__iexact=email, accepted_at__isnull=True).delete()
+    pk = membership.pk
+    membership.delete()
+    logger.info("membership %s in org %s removed by user %s", pk, org.pk, by.user_id)
+    return translation.gettext(
+        "%(person)s is no longer a member of %(org)s. Their shares still count in the totals, "
+        "without their name."
+    ) % {"person": who, "org": org.name}

@@ -5,6 +5,10 @@ the job with a conditional UPDATE, renews the lease in every batch it commits, a
 its lease was taken over. `recover_stuck_imports` (from `runperiodic`) puts a job whose worker
 died back in the queue, to carry on after the last committed batch, or fails it after
 MAX_ATTEMPTS. The uploaded file holds personal data: it is wiped when the job ends either way.
+
+A valid file that names teams the organisation does not have stops before writing anything, in
+status CONFIRM with the new teams listed; `services.confirm_import` queues it again with those
+names confirmed, `services.cancel_import` (or CONFIRM_WINDOW passing) ends it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from zichtbaar.orgs.models import ImportJob
 LEASE = timedelta(minutes=5)
 # A file that killed this many workers is not tried again: it may be what kills them.
 MAX_ATTEMPTS = 3
+# An import waiting for comms to confirm its new teams keeps the uploaded file (personal data)
+# this long; then it is cancelled and the file wiped.
+CONFIRM_WINDOW = timedelta(days=1)
 
 
 class LeaseLost(Exception):
@@ -35,6 +42,13 @@ def stopped_message() -> str:
     return _(
         "The import stopped unexpectedly; nothing more will be imported. "
         "Please upload the file again."
+    )
+
+
+def expired_message() -> str:
+    return _(
+        "The new teams were not confirmed within a day, so nothing was imported and the file "
+        "was deleted. Please upload it again."
     )
 
 
@@ -82,7 +96,7 @@ def run_people_import(job_id: int) -> str:
 
 
 def _run(job_id: int, token: str) -> str:
-    from zichtbaar.orgs.importing import ImportReport, import_people, parse_people
+    from zichtbaar.orgs.importing import ImportReport, import_people, new_teams, parse_people
 
     job = ImportJob.objects.select_related("org", "created_by").get(pk=job_id)
     # What an earlier attempt committed before its worker died: carried on from, not redone.
@@ -108,6 +122,22 @@ def _run(job_id: int, token: str) -> str:
             total=len(parsed.people), lease_until=timezone.now() + LEASE
         ):
             raise LeaseLost
+        if parsed.ok and not job.done:  # (a resumed job was confirmed before it started)
+            # A team that is not there yet is created only once comms confirmed it: a typo
+            # ("Clowd") must not silently become a team. Nothing is written before that.
+            found = new_teams(job.org, parsed)
+            confirmed = set(job.confirmed_teams)
+            if any(team.name not in confirmed for team in found):
+                if not _mine(job_id, token).update(
+                    status=ImportJob.Status.CONFIRM,
+                    new_teams=[team.as_dict() for team in found],
+                    asked_at=timezone.now(),
+                    warnings=list(parsed.warnings),
+                    claimed_by="",
+                    lease_until=None,
+                ):
+                    raise LeaseLost
+                return "waiting for confirmation"
         report = import_people(
             job.org, parsed, invited_by=job.created_by, start=job.done, committed=committed
         )
@@ -126,9 +156,24 @@ def _run(job_id: int, token: str) -> str:
 
 def recover_stuck_imports(now: datetime | None = None) -> dict[str, int]:
     """Jobs whose worker died (lease ran out): queue them again, or fail them after
-    MAX_ATTEMPTS with a message for the person who uploaded the file. Run by `runperiodic`."""
+    MAX_ATTEMPTS with a message for the person who uploaded the file. Jobs that waited longer
+    than CONFIRM_WINDOW for their new teams to be confirmed are cancelled and their file wiped.
+    Run by `runperiodic`."""
     now = now or timezone.now()
-    done = {"resumed": 0, "failed": 0}
+    done = {"resumed": 0, "failed": 0, "expired": 0}
+    # Imports nobody confirmed: the file they keep holds personal data.
+    unconfirmed = ImportJob.objects.filter(
+        status=ImportJob.Status.CONFIRM, asked_at__lt=now - CONFIRM_WINDOW
+    )
+    for job_id, language in unconfirmed.values_list("pk", "language"):
+        with translation.override(language):
+            message = expired_message()
+        done["expired"] += unconfirmed.filter(pk=job_id).update(
+            status=ImportJob.Status.CANCELLED,
+            content=b"",
+            finished_at=now,
+            errors=[{"row": 0, "column": "", "message": message}],
+        )
     # A running job without a lease dates from before leases: its worker is long gone.
     stuck = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
         Q(lease_until__lt=now) | Q(lease_until__isnull=True)

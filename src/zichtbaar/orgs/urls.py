@@ -12,4 +12,18 @@ urlpatterns = [
     path("comms/people/", views.people, name="people"),
     path("comms/people/import/", views.import_people, name="import_people"),
     path("comms/people/import/<int:job_id>/", views.import_status, name="import_status"),
+    path("comms/people/import/<int:job_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("comms/people/import/<int:job_id>/cancel/", views.import_cancel, name="import_cancel"),
+    path("comms/people/<int:membership_id>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "comms/people/<int:membership_id>/deactivate/",
+        views.person_deactivate,
+        name="person_deactivate",
+    ),
+    path(
+        "comms/people/<int:membership_id>/reactivate/",
+        views.person_reactivate,
+        name="person_reactivate",
+    ),
+    path("comms/people/<int:membership_id>/remove/", views.person_remove, name="person_remove"),
 ]

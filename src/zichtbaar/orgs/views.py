@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,11 +21,12 @@ from zichtbaar.orgs.forms import (
     ImportForm,
     InviteForm,
     LanguageForm,
+    MemberForm,
     NetworkForm,
     ProfileForm,
 )
 from zichtbaar.orgs.http import TenantRequest
-from zichtbaar.orgs.models import ImportJob, User
+from zichtbaar.orgs.models import ImportJob, Membership, Role, User
 
 ONBOARDING_STEPS = {1: LanguageForm, 2: NetworkForm, 3: BarrierForm}
 
@@ -138,16 +140,136 @@ def people(request: TenantRequest) -> HttpResponse:
             % {"email": invite_form.cleaned_data["email"]},
         )
         return redirect("orgs:people")
+    query = " ".join(request.GET.get("q", "").split())[: selectors.MAX_PEOPLE_QUERY]
+    page = Paginator(selectors.people_of(org, query), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "orgs/people.html",
         {
-            "people": selectors.people_of(org)[:500],
-            "count": selectors.people_of(org).count(),
+            "page": page,
+            "people": page.object_list,
+            "count": selectors.people_of(org).count() if query else page.paginator.count,
+            "matches": page.paginator.count,
+            "query": query,
+            "max_query": selectors.MAX_PEOPLE_QUERY,
+            "me": request.membership,
             "invite_form": invite_form,
             "import_form": ImportForm(),
         },
         status=400 if invite_form.errors else 200,
+    )
+
+
+PEOPLE_PER_PAGE = 50
+
+
+def _member_or_404(request: TenantRequest, membership_id: int) -> Membership:
+    membership = selectors.member_of(request.org, membership_id)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _people_next(request: TenantRequest, value: str) -> str:
+    """Where the list was (its search and page): only ever a URL of the people list itself."""
+    if value.startswith(reverse("orgs:people")) and url_has_allowed_host_and_scheme(
+        value, {request.get_host()}, request.is_secure()
+    ):
+        return value
+    return ""
+
+
+def _back_to_people(request: TenantRequest) -> HttpResponse:
+    return redirect(_people_next(request, request.POST.get("next", "")) or "orgs:people")
+
+
+@comms_required
+def person_edit(request: TenantRequest, membership_id: int) -> HttpResponse:
+    org = request.org
+    membership = _member_or_404(request, membership_id)
+    form = MemberForm(
+        request.POST or None,
+        org=org,
+        name_editable=services.name_is_editable(membership),
+        may_grant_admin=request.membership.role == Role.ADMIN,
+        initial={
+            "name": membership.user.name,
+            "team": membership.team,
+            "role": membership.role,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.update_member(
+                org=org,
+                membership=membership,
+                by=request.membership,
+                name=form.cleaned_data["name"] if "name" in form.changed_data else None,
+                team=form.cleaned_data["team"],
+                role=form.cleaned_data["role"],
+            )
+        except services.PeopleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, message)
+            return _back_to_people(request)
+    return render(
+        request,
+        "orgs/people_edit.html",
+        {
+            "form": form,
+            "member": membership,
+            "next": _people_next(request, request.POST.get("next") or request.GET.get("next", "")),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _set_active(request: TenantRequest, membership_id: int, active: bool) -> HttpResponse:
+    membership = _member_or_404(request, membership_id)
+    try:
+        message = services.set_member_active(
+            org=request.org, membership=membership, by=request.membership, active=active
+        )
+    except services.PeopleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return _back_to_people(request)
+
+
+@comms_required
+@require_POST
+def person_deactivate(request: TenantRequest, membership_id: int) -> HttpResponse:
+    return _set_active(request, membership_id, active=False)
+
+
+@comms_required
+@require_POST
+def person_reactivate(request: TenantRequest, membership_id: int) -> HttpResponse:
+    return _set_active(request, membership_id, active=True)
+
+
+@comms_required
+def person_remove(request: TenantRequest, membership_id: int) -> HttpResponse:
+    """A confirmation page (GET), then the removal (POST)."""
+    membership = _member_or_404(request, membership_id)
+    if request.method == "POST":
+        try:
+            message = services.remove_member(
+                org=request.org, membership=membership, by=request.membership
+            )
+        except services.PeopleError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, message)
+        return _back_to_people(request)
+    return render(
+        request,
+        "orgs/people_remove.html",
+        {"member": membership, "next": _people_next(request, request.GET.get("next", ""))},
     )
 
 
@@ -186,6 +308,24 @@ def import_status(request: TenantRequest, job_id: int) -> HttpResponse:
         else "orgs/import_status.html"
     )
     return render(request, template, {"job": job})
+
+
+@comms_required
+@require_POST
+def import_confirm(request: TenantRequest, job_id: int) -> HttpResponse:
+    """Create the new teams the import lists and run it (one confirmation for all of them)."""
+    job = services.confirm_import(org=request.org, job_id=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    return redirect("orgs:import_status", job_id=job.pk)
+
+
+@comms_required
+@require_POST
+def import_cancel(request: TenantRequest, job_id: int) -> HttpResponse:
+    if not services.cancel_import(org=request.org, job_id=job_id, user=request.user):
+        raise Http404
+    return redirect("orgs:import_status", job_id=job_id)
 
 
 @require_POST
