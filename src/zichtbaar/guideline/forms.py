@@ -30,13 +30,68 @@ MAX_PHRASES = 5_000  # one phrase per line
 MAX_PASTED_LIST = 1_000_000  # 10,000 terms or clients fit easily; bigger lists come as a file
 
 
+MAX_CHANGE_NOTE = 2_000
+
+
+def _is_minor(value: str) -> bool:
+    return value == "True"
+
+
 class VersionForm(forms.ModelForm):
+    """A version's texts, and when publishing: minor (no re-read) or major, and what changed.
+
+    ``can_be_minor`` is False for the first version: everyone reads that one, so the choice is
+    not offered.
+    """
+
+    minor = forms.TypedChoiceField(
+        label=_("What kind of change is this?"),
+        choices=[
+            (
+                "False",
+                _(
+                    "A real change: everyone reads the guideline again before their next share, "
+                    "with a short summary of what changed."
+                ),
+            ),
+            (
+                "True",
+                _(
+                    "A minor change (no re-read): a typo, a title or clearer wording that "
+                    "doesn't change what people may do. Whoever read an earlier version stays "
+                    "all set."
+                ),
+            ),
+        ],
+        coerce=_is_minor,
+        required=False,
+        initial="False",
+        widget=forms.RadioSelect,
+    )
+
     class Meta:
         model = GuidelineVersion
-        fields = ["title_nl", "title_en", "intro_nl", "intro_en", "summary_nl", "summary_en"]
+        fields = [
+            "title_nl",
+            "title_en",
+            "intro_nl",
+            "intro_en",
+            "summary_nl",
+            "summary_en",
+            "minor",
+            "change_note_nl",
+            "change_note_en",
+        ]
         widgets = {
             f: forms.Textarea(attrs={"rows": 5})
             for f in ["intro_nl", "intro_en", "summary_nl", "summary_en"]
+        } | {f: forms.Textarea(attrs={"rows": 3}) for f in ["change_note_nl", "change_note_en"]}
+        help_texts = {
+            "change_note_nl": _(
+                "Optional. Readers of a real change see it above the guideline, with the "
+                "sections that were added, changed or removed."
+            ),
+            "change_note_en": _("Optional, the same in English."),
         }
         formfield_callback = bounded_text(
             {
@@ -44,8 +99,18 @@ class VersionForm(forms.ModelForm):
                 "intro_en": MAX_INTRO,
                 "summary_nl": MAX_SUMMARY,
                 "summary_en": MAX_SUMMARY,
+                "change_note_nl": MAX_CHANGE_NOTE,
+                "change_note_en": MAX_CHANGE_NOTE,
             }
         )
+
+    def __init__(self, *args: Any, can_be_minor: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_be_minor:
+            del self.fields["minor"]
+
+    def clean_minor(self) -> bool:
+        return self.cleaned_data.get("minor") is True  # not posted: a real change
 
 
 class _SectionsFormSet(forms.BaseInlineFormSet):
@@ -54,9 +119,19 @@ class _SectionsFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         in_this_form = {f.instance.pk for f in self.forms if f.instance.pk}
+        seen: set[str] = set()
         for form in self.forms:
             key = form.cleaned_data.get("key") if hasattr(form, "cleaned_data") else None
             if not key or form.cleaned_data.get("DELETE"):
+                continue
+            if key in seen:
+                form.add_error(
+                    "key",
+                    _("Another section in this form has this key. Choose another key."),
+                )
+                continue
+            seen.add(key)
+            if self.instance.pk is None:  # a new version: nothing stored yet
                 continue
             elsewhere = self.instance.sections.filter(key=key).exclude(pk__in=in_this_form)
             if elsewhere.exists():
@@ -90,6 +165,23 @@ SectionFormSet = forms.inlineformset_factory(
         {f: MAX_SECTION_TEXT for f in ["encouraged_nl", "encouraged_en", "avoid_nl", "avoid_en"]}
     ),
 )
+
+
+def new_version_sections(
+    data: Any, instance: GuidelineVersion, based_on: GuidelineVersion | None
+) -> forms.BaseInlineFormSet:
+    """The sections of a version not saved yet: prefilled from ``based_on`` when showing the
+    form, so comms edit rather than retype; from the posted data alone when saving (a copied
+    section counts as filled in, so it is kept even when nobody changed it)."""
+    if data is not None:
+        return SectionFormSet(data, instance=instance)
+    initial = [
+        {f: getattr(s, f) for f in SectionFormSet.form.base_fields if f != "DELETE"}
+        for s in (based_on.sections.all() if based_on is not None else [])
+    ]
+    formset = SectionFormSet(instance=instance, initial=initial)
+    formset.extra = len(initial) + 1
+    return formset
 
 
 class RuleForm(forms.ModelForm):

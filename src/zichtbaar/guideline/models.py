@@ -35,6 +35,12 @@ class GuidelineVersion(models.Model):
         blank=True,
     )
     summary_en = models.TextField(_("'Yes, you may' summary (English)"), blank=True)
+    # A minor version (a typo, a title, clearer wording) keeps the acknowledgements of the
+    # versions before it valid; a major one asks everyone to read it again. See
+    # selectors.acknowledgement_baseline, the one place that decides.
+    minor = models.BooleanField(_("minor change (no re-read)"), default=False)
+    change_note_nl = models.TextField(_("what changed (Dutch)"), blank=True)
+    change_note_en = models.TextField(_("what changed (English)"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -60,6 +66,10 @@ class GuidelineVersion(models.Model):
         return _in_language(self, "intro")
 
     @property
+    def change_note(self) -> str:
+        return _in_language(self, "change_note")
+
+    @property
     def summary_lines(self) -> list[str]:
         return [
             line.strip(" -*•")
@@ -71,7 +81,7 @@ class GuidelineVersion(models.Model):
 class GuidelineSection(models.Model):
     version = models.ForeignKey(GuidelineVersion, on_delete=models.CASCADE, related_name="sections")
     key = models.SlugField(_("key"), max_length=40)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     encouraged_nl = models.TextField(_("what is encouraged (Dutch, Markdown)"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -69,14 +70,161 @@ def versions_of(org_id: int) -> QuerySet[GuidelineVersion]:
     return GuidelineVersion.objects.filter(org_id=org_id).order_by("-number")
 
 
+def acknowledgement_baseline(org_id: int) -> GuidelineVersion | None:
+    """The oldest version whose acknowledgement still counts: the newest published major one.
+
+    The one place that decides who has read "the current guideline": having acknowledged this
+    version or any later published one. A minor version (published with "no re-read") keeps
+    the acknowledgements of the versions before it valid; a major one starts over. The first
+    published version is always major (services.publish_version); should only minor ones
+    exist, the oldest published one counts.
+    """
+    published = GuidelineVersion.objects.filter(org_id=org_id, published_at__isnull=False)
+    return (
+        published.filter(minor=False).order_by("-number").first()
+        or published.order_by("number").first()
+    )
+
+
+def _valid_acknowledgements(org_id: int, baseline: GuidelineVersion) -> QuerySet[Acknowledgement]:
+    return Acknowledgement.objects.filter(
+        version__org_id=org_id,
+        version__published_at__isnull=False,
+        version__number__gte=baseline.number,
+    )
+
+
 def needs_acknowledgement(user: User, org_id: int) -> GuidelineVersion | None:
-    """The published version this person has not acknowledged yet, if any."""
+    """The published version this person still has to read, if any (None: all set).
+
+    Answers "has this person acknowledged the current guideline?" for every caller (compose,
+    the guideline page): acknowledging the current version, or an earlier one that a minor
+    change kept valid, counts.
+    """
     version = published_version(org_id)
     if version is None:
         return None
-    if Acknowledgement.objects.filter(version=version, user=user).exists():
+    baseline = acknowledgement_baseline(org_id) or version
+    if _valid_acknowledgements(org_id, baseline).filter(user=user).exists():
         return None
     return version
+
+
+def has_acknowledged_current(user: User, org_id: int) -> bool:
+    """True when the person needs no (re-)read before sharing."""
+    return needs_acknowledgement(user, org_id) is None
+
+
+def up_to_date_count(org_id: int) -> int:
+    """How many people's acknowledgement counts for the current guideline (a count, no names)."""
+    baseline = acknowledgement_baseline(org_id)
+    if baseline is None:
+        return 0
+    return _valid_acknowledgements(org_id, baseline).values("user").distinct().count()
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    key: str
+    title: str
+
+
+@dataclass
+class GuidelineChanges:
+    """What differs between two versions: computed from their sections, plus comms' notes."""
+
+    since: GuidelineVersion | None  # the version compared with
+    added: list[SectionChange] = field(default_factory=list)
+    changed: list[SectionChange] = field(default_factory=list)
+    removed: list[SectionChange] = field(default_factory=list)
+    intro_changed: bool = False
+    summary_changed: bool = False
+    title_changed: bool = False
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (version number, note)
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.added
+            or self.changed
+            or self.removed
+            or self.intro_changed
+            or self.summary_changed
+            or self.title_changed
+            or self.notes
+        )
+
+
+_SECTION_TEXTS = ("title_nl", "title_en", "encouraged_nl", "encouraged_en", "avoid_nl", "avoid_en")
+
+
+def _text(obj: object, name: str) -> str:
+    # Browsers send a textarea's line breaks as CRLF: the same text must not count as changed.
+    return (getattr(obj, name) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _same(a: object, b: object, fields: tuple[str, ...]) -> bool:
+    return all(_text(a, f) == _text(b, f) for f in fields)
+
+
+def compare_versions(old: GuidelineVersion, new: GuidelineVersion) -> GuidelineChanges:
+    """Sections added, changed (any text, either language) and removed, matched by key."""
+    before = {s.key: s for s in old.sections.all()}
+    after = {s.key: s for s in new.sections.all()}
+    return GuidelineChanges(
+        since=old,
+        added=[SectionChange(k, s.title) for k, s in after.items() if k not in before],
+        changed=[
+            SectionChange(k, s.title)
+            for k, s in after.items()
+            if k in before and not _same(before[k], s, _SECTION_TEXTS)
+        ],
+        removed=[SectionChange(k, s.title) for k, s in before.items() if k not in after],
+        intro_changed=not _same(old, new, ("intro_nl", "intro_en")),
+        summary_changed=not _same(old, new, ("summary_nl", "summary_en")),
+        title_changed=not _same(old, new, ("title_nl", "title_en")),
+    )
+
+
+def previous_published(version: GuidelineVersion) -> GuidelineVersion | None:
+    """The published version before this one (for a draft: the current one)."""
+    return (
+        GuidelineVersion.objects.filter(
+            org_id=version.org_id, published_at__isnull=False, number__lt=version.number
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def changes_for_reader(user: User, org_id: int) -> GuidelineChanges | None:
+    """What changed since the version this person last acknowledged, when they must re-read.
+
+    None when they need not read, or never read any version (then everything is new). The
+    notes are comms' "what changed" of every published version after theirs, newest first.
+    """
+    current = needs_acknowledgement(user, org_id)
+    if current is None:
+        return None
+    last = (
+        Acknowledgement.objects.filter(
+            user=user, version__org_id=org_id, version__published_at__isnull=False
+        )
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
+    if last is None or last.version.number >= current.number:
+        return None
+    changes = compare_versions(last.version, current)
+    between = GuidelineVersion.objects.filter(
+        org_id=org_id,
+        published_at__isnull=False,
+        number__gt=last.version.number,
+        number__lte=current.number,
+    ).order_by("-number")
+    changes.notes = [(v.number, v.change_note) for v in between if v.change_note.strip()]
+    return changes
 
 
 def settings_of(org: Organisation) -> CheckSettings:

@@ -85,11 +85,73 @@ def new_version(
     return version
 
 
-def publish_version(version: GuidelineVersion) -> GuidelineVersion:
-    """Publish a draft; everyone acknowledges the new version on their next share."""
+VERSION_FIELDS = (
+    "title_nl",
+    "title_en",
+    "intro_nl",
+    "intro_en",
+    "summary_nl",
+    "summary_en",
+    "minor",
+    "change_note_nl",
+    "change_note_en",
+)
+SECTION_FIELDS = (
+    "key",
+    "position",
+    "title_nl",
+    "title_en",
+    "encouraged_nl",
+    "encouraged_en",
+    "avoid_nl",
+    "avoid_en",
+)
+
+
+@transaction.atomic
+def create_version(
+    org: Organisation,
+    author: User | None,
+    values: dict[str, Any],
+    sections: list[dict[str, Any]],
+) -> GuidelineVersion:
+    """A new draft from what comms filled in on the "New version" form (nothing before that)."""
+    latest = (
+        GuidelineVersion.objects.select_for_update().filter(org=org).order_by("-number").first()
+    )
+    version = GuidelineVersion.objects.create(
+        org=org,
+        number=(latest.number + 1) if latest else 1,
+        created_by=author,
+        **{f: values[f] for f in VERSION_FIELDS if f in values},
+    )
+    GuidelineSection.objects.bulk_create(
+        [
+            GuidelineSection(version=version, **{f: s[f] for f in SECTION_FIELDS if f in s})
+            for s in sections
+        ]
+    )
+    return version
+
+
+def can_be_minor(version: GuidelineVersion) -> bool:
+    """Only a version after a published one can be minor: the first is always read."""
+    return GuidelineVersion.objects.filter(
+        org_id=version.org_id, published_at__isnull=False, number__lt=version.number or 2**31
+    ).exists()
+
+
+def publish_version(version: GuidelineVersion, *, minor: bool | None = None) -> GuidelineVersion:
+    """Publish a draft. Major (the default): everyone reads it once before their next share.
+    Minor: acknowledgements of earlier versions stay valid (see selectors.acknowledgement_baseline).
+    """
     if version.published_at is None:
+        if minor is not None:
+            version.minor = minor
+        if version.minor and not can_be_minor(version):
+            version.minor = False
         version.published_at = timezone.now()
-        version.save(update_fields=["published_at"])
+        version.save(update_fields=["published_at", "minor"])
     return version
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("guideline/", views.read, name="read"),
     path("api/check/", views.api_check, name="api_check"),
     path("comms/guideline/", views.comms_guideline, name="comms_guideline"),
+    path("comms/guideline/new/", views.comms_new_version, name="comms_new_version"),
     path("comms/guideline/<int:version_id>/", views.comms_version, name="comms_version"),
     path("comms/rules/", views.comms_rules, name="comms_rules"),
     path("comms/rules/try/", views.comms_try, name="comms_try"),

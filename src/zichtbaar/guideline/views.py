@@ -27,6 +27,7 @@ from zichtbaar.guideline.forms import (
     SettingsForm,
     TryForm,
     VersionForm,
+    new_version_sections,
 )
 from zichtbaar.guideline.models import GuidelineVersion, QuietPeriod, Rule
 from zichtbaar.guideline.rule_names import rule_name
@@ -44,7 +45,8 @@ def _safe_next(request: TenantRequest) -> str:
 
 @member_required
 def read(request: TenantRequest) -> HttpResponse:
-    """The published guideline; acknowledging it is one click."""
+    """The published guideline; acknowledging it is one click. After a real change, those who
+    read an earlier version see first what changed since."""
     version = selectors.published_version(request.org.pk)
     to_acknowledge = selectors.needs_acknowledgement(request.user, request.org.pk)
     if request.method == "POST" and version is not None:
@@ -58,6 +60,9 @@ def read(request: TenantRequest) -> HttpResponse:
             "version": version,
             "sections": list(version.sections.all()) if version else [],
             "to_acknowledge": to_acknowledge,
+            "changes": selectors.changes_for_reader(request.user, request.org.pk)
+            if to_acknowledge
+            else None,
             "next": _safe_next(request),
         },
     )
@@ -126,16 +131,68 @@ def api_check(request: TenantRequest) -> JsonResponse:
 
 @comms_required
 def comms_guideline(request: TenantRequest) -> HttpResponse:
-    if request.method == "POST":
-        version = services.new_version(request.org, request.user)
-        return redirect("guideline:comms_version", version_id=version.pk)
+    if request.method == "POST":  # the old "New version" button: now a form that creates on save
+        return redirect("guideline:comms_new_version")
     return render(
         request,
         "guideline/comms_guideline.html",
         {
             "versions": selectors.versions_of(request.org.pk),
             "published": selectors.published_version(request.org.pk),
+            "up_to_date": selectors.up_to_date_count(request.org.pk),
         },
+    )
+
+
+def _published_message(version: GuidelineVersion) -> str:
+    if version.minor:
+        return _("Published as a minor change. Whoever read an earlier version stays all set.")
+    return _("Published. Everyone reads it once before their next share.")
+
+
+@comms_required
+def comms_new_version(request: TenantRequest) -> HttpResponse:
+    """The "New version" form, a copy of the latest; nothing is stored until it is saved."""
+    org = request.org
+    latest = selectors.versions_of(org.pk).first()
+    unsaved = GuidelineVersion(org=org, number=(latest.number + 1) if latest else 1)
+    fields = services.VERSION_FIELDS
+    initial = {f: getattr(latest, f) for f in fields[:6]} if latest else {}
+    if not latest:
+        initial = {"title_nl": "Onze richtlijn", "title_en": "Our guideline"}
+    data = request.POST if request.method == "POST" else None
+    can_be_minor = selectors.published_version(org.pk) is not None
+    form = VersionForm(data, instance=unsaved, initial=initial, can_be_minor=can_be_minor)
+    sections = new_version_sections(data, unsaved, latest)
+    if data is not None and form.is_valid() and sections.is_valid():
+        version = services.create_version(
+            org,
+            request.user,
+            {f: form.cleaned_data[f] for f in fields if f in form.cleaned_data},
+            [
+                s.cleaned_data
+                for s in sections.forms
+                if s.has_changed() and not s.cleaned_data.get("DELETE")
+            ],
+        )
+        if "publish" in request.POST:
+            services.publish_version(version)
+            messages.success(request, _published_message(version))
+            return redirect("guideline:comms_guideline")
+        messages.success(request, _("Saved."))
+        return redirect("guideline:comms_version", version_id=version.pk)
+    return render(
+        request,
+        "guideline/comms_version.html",
+        {
+            "version": unsaved,
+            "is_new": True,
+            "form": form,
+            "sections": sections,
+            "editable": True,
+            "can_be_minor": can_be_minor,
+        },
+        status=400 if (form.errors or sections.total_error_count()) else 200,
     )
 
 
@@ -143,7 +200,8 @@ def comms_guideline(request: TenantRequest) -> HttpResponse:
 def comms_version(request: TenantRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(GuidelineVersion, pk=version_id, org=request.org)
     editable = version.published_at is None
-    form = VersionForm(request.POST or None, instance=version)
+    can_be_minor = services.can_be_minor(version)
+    form = VersionForm(request.POST or None, instance=version, can_be_minor=can_be_minor)
     sections = SectionFormSet(request.POST or None, instance=version)
     if request.method == "POST":
         if not editable:
@@ -153,12 +211,11 @@ def comms_version(request: TenantRequest, version_id: int) -> HttpResponse:
             sections.save()
             if "publish" in request.POST:
                 services.publish_version(version)
-                messages.success(
-                    request, _("Published. Everyone reads it once before their next share.")
-                )
+                messages.success(request, _published_message(version))
                 return redirect("guideline:comms_guideline")
             messages.success(request, _("Saved."))
             return redirect("guideline:comms_version", version_id=version.pk)
+    previous = selectors.previous_published(version)
     return render(
         request,
         "guideline/comms_version.html",
@@ -167,7 +224,9 @@ def comms_version(request: TenantRequest, version_id: int) -> HttpResponse:
             "form": form,
             "sections": sections,
             "editable": editable,
+            "can_be_minor": can_be_minor,
             "acknowledged": version.acknowledgements.count(),
+            "changes": selectors.compare_versions(previous, version) if previous else None,
         },
         status=400 if (form.errors or sections.total_error_count()) else 200,
     )
