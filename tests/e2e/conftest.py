@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import PASSWORD
 
@@ -94,10 +95,175 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 900}}
 
 
+# --- Accessibility: axe-core on every local page the browser tests visit -------------------
+#
+# axe-core comes from npm (a devDependency, pinned in package-lock.json). An init script puts
+# it into the top frame of every local page (init scripts, unlike a <script> tag, are not
+# subject to the page's CSP); the fake LinkedIn/acme pages and the guard's redirect stubs get
+# nothing. The page then runs axe itself:
+#
+# - after its load event, and
+# - after htmx swaps (htmx:afterSettle, debounced),
+#
+# once per distinct state per tab: the state is the URL plus a hash of the markup without
+# tokens, remembered in the tab's sessionStorage. The page reports what it found through a
+# binding (fire and forget) to the test's AxeAudit. So that a page which navigates away
+# mid-run is still audited, the route guard holds a page's navigation requests until its
+# pending runs are done (page.evaluate can't be used there: it waits for the navigation),
+# and the end of the test waits for the open pages. Serious and critical violations fail the
+# test at teardown, with URL, rule and target selectors.
+# ZICHTBAAR_AXE=0 switches the checks off (e.g. to time the suite without them).
+
+AXE_SOURCE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_ENABLED = os.environ.get("ZICHTBAAR_AXE", "1").lower() not in {"0", "false", "no", "off"}
+AXE_IMPACTS = ["serious", "critical"]
+AXE_WAIT_SECONDS = 20.0
+AXE_BOOT = """(() => {
+  if (window.top !== window || !%(hosts)s.includes(location.hostname)) return;
+  if (new RegExp(%(stubs)s).test(location.pathname)) return;
+  %(axe)s
+  // Fire and forget: a binding's answer can't reach a page whose navigation the guard holds.
+  const tell = (msg) => { window.__zAxe(msg); };
+  const SEEN = "zichtbaar-axe-seen";  // states audited in this tab, across its navigations
+  const claim = (key) => {
+    try {
+      const seen = JSON.parse(sessionStorage.getItem(SEEN) || "[]");
+      if (seen.includes(key)) return false;
+      seen.push(key);
+      sessionStorage.setItem(SEEN, JSON.stringify(seen));
+    } catch (e) { /* no storage: audit anyway */ }
+    return true;
+  };
+  let pending = 0, chain = Promise.resolve(), timer = null;
+  const stateKey = () => {
+    const html = document.documentElement.outerHTML.replace(/[A-Za-z0-9_+\\/=-]{32,}/g, "");
+    let h = 5381;
+    for (let i = 0; i < html.length; i++) h = ((h * 33) ^ html.charCodeAt(i)) >>> 0;
+    return location.href.split("#")[0] + "|" + h;
+  };
+  const audit = async () => {
+    const url = location.href;
+    try {
+      if (!claim(stateKey())) return;
+      const result = await axe.run(document, {resultTypes: ["violations"]});
+      const found = result.violations.filter((v) => %(impacts)s.includes(v.impact)).map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")),
+      }));
+      tell({kind: "found", url, violations: found});
+    } catch (e) {
+      tell({kind: "found", url, error: String(e)});
+    }
+  };
+  const run = () => {
+    chain = chain.then(audit).finally(() => { pending--; tell({kind: "pending", pending}); });
+  };
+  const start = () => { pending++; tell({kind: "pending", pending}); run(); };
+  window.addEventListener("load", start);
+  document.addEventListener("htmx:afterSettle", () => {
+    if (timer === null) { pending++; tell({kind: "pending", pending}); } else clearTimeout(timer);
+    timer = setTimeout(() => { timer = null; run(); }, 120);
+  });
+})();"""
+
+
+def _axe_boot() -> str:
+    return AXE_BOOT % {
+        "hosts": json.dumps(sorted(LOCAL_HOSTS)),
+        "stubs": json.dumps(OFFSITE_REDIRECTS.pattern),
+        "impacts": json.dumps(AXE_IMPACTS),
+        "axe": AXE_SOURCE.read_text(encoding="utf-8"),
+    }
+
+
+class AxeAudit:
+    """Serious/critical axe-core violations on the pages of one test (see above)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], dict] = {}
+        self.errors: list[str] = []
+        self.pending: dict[Page, int] = {}
+        self._boot: str | None = None
+
+    def watch_context(self, context: BrowserContext) -> None:
+        if not AXE_SOURCE.exists():
+            pytest.fail(f"{AXE_SOURCE} is missing: run `npm ci` (axe-core is a devDependency)")
+        if self._boot is None:
+            self._boot = _axe_boot()
+        context.expose_binding("__zAxe", self._message)
+        context.add_init_script(script=self._boot)
+
+    def _message(self, source: dict, msg: dict) -> None:
+        if msg.get("kind") == "pending":
+            self.pending[source["page"]] = int(msg["pending"])
+        elif msg.get("kind") == "found":
+            self._record(msg)
+
+    def _record(self, msg: dict) -> None:
+        parts = urlsplit(msg["url"])
+        where = parts.path + (f"?{parts.query}" if parts.query else "")
+        if "error" in msg:
+            self.errors.append(f"{where}: axe-core could not run: {msg['error']}")
+            return
+        for violation in msg["violations"]:
+            known = self.found.setdefault((where, violation["id"]), {**violation, "targets": []})
+            for target in violation["targets"]:
+                if target not in known["targets"]:
+                    known["targets"].append(target)
+
+    def settle(self, page: Page) -> None:
+        """Wait until the page has finished its pending runs (it is about to navigate or close)."""
+        waited = 0.0
+        while self.pending.get(page, 0) > 0 and not page.is_closed():
+            if waited >= AXE_WAIT_SECONDS:
+                self.errors.append(f"{page.url}: axe-core did not finish in {AXE_WAIT_SECONDS}s")
+                self.pending[page] = 0
+                return
+            try:
+                page.wait_for_timeout(25)
+            except PlaywrightError:
+                return
+            waited += 0.025
+
+    def settle_all(self) -> None:
+        for page in list(self.pending):
+            self.settle(page)
+
+    def report(self) -> str:
+        lines = []
+        for (where, rule), item in sorted(self.found.items()):
+            lines.append(f"{where}  [{item['impact']}] {rule}: {item['help']}")
+            lines.extend(f"    {target}" for target in item["targets"][:10])
+        lines.extend(self.errors)
+        return "\n".join(lines)
+
+
+@pytest.fixture
+def axe_audit() -> Iterator[AxeAudit]:
+    """The test's accessibility audit; fails the test at teardown on serious/critical findings."""
+    audit = AxeAudit()
+    yield audit
+    if audit.found or audit.errors:
+        pytest.fail(
+            "axe-core found serious or critical accessibility violations:\n" + audit.report(),
+            pytrace=False,
+        )
+
+
 def _guard(route: Route) -> None:
+    _guard_auditing(route, None)
+
+
+def _guard_auditing(route: Route, audit: AxeAudit | None) -> None:
     request = route.request
     parts = urlsplit(request.url)
     host = parts.hostname or ""
+    if audit is not None and request.is_navigation_request():
+        try:
+            frame = request.frame
+        except PlaywrightError:
+            frame = None  # a new tab's first request: nothing to audit before it
+        if frame is not None and frame.parent_frame is None:
+            audit.settle(frame.page)  # the page is leaving: let it finish its audit first
     if host in LOCAL_HOSTS:
         if OFFSITE_REDIRECTS.match(parts.path):
             response = route.fetch(max_redirects=0)
@@ -118,16 +284,22 @@ def _guard(route: Route) -> None:
         route.abort("blockedbyclient")
 
 
-def guard(context: BrowserContext) -> BrowserContext:
-    """Keep a browser context on this machine (see the module docstring)."""
-    context.route("**/*", _guard)
+def guard(context: BrowserContext, audit: AxeAudit | None = None) -> BrowserContext:
+    """Keep a browser context on this machine (see the module docstring); with an audit,
+    run axe-core on its pages (see AxeAudit)."""
+    if audit is not None and AXE_ENABLED:
+        audit.watch_context(context)
+        context.route("**/*", lambda route: _guard_auditing(route, audit))
+    else:
+        context.route("**/*", _guard)
     return context
 
 
 @pytest.fixture
-def context(context: BrowserContext) -> BrowserContext:
+def context(context: BrowserContext, axe_audit: AxeAudit) -> Iterator[BrowserContext]:
     context.set_default_timeout(10_000)
-    return guard(context)
+    yield guard(context, axe_audit)
+    axe_audit.settle_all()  # before pytest-playwright closes the context
 
 
 @pytest.fixture(autouse=True)
@@ -147,21 +319,27 @@ def _builtin_types(transactional_db: None) -> None:
 
 @pytest.fixture
 def site(live_server) -> str:  # noqa: ANN001
+    # Import every view (and the statistics libraries the survey views need) before the first
+    # page: a live server's first request would otherwise pay for it within the page timeout.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
     return live_server.url
 
 
 @pytest.fixture
-def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+def new_page(browser: Browser, axe_audit: AxeAudit) -> Iterator[Callable[..., Page]]:
     """A page in a fresh, guarded browser context: one per person in a multi-person story."""
     contexts: list[BrowserContext] = []
 
     def make(**context_args: object) -> Page:
-        ctx = guard(browser.new_context(**{"locale": "en-GB", **context_args}))
+        ctx = guard(browser.new_context(**{"locale": "en-GB", **context_args}), axe_audit)
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
         return ctx.new_page()
 
     yield make
+    axe_audit.settle_all()
     for ctx in contexts:
         ctx.close()
 

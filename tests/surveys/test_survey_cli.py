@@ -103,6 +103,32 @@ def test_pdf_has_a_title_page_and_at_least_four_pages(reports):
     assert "Sharing about our work" in text and "76% [71-81]" in text
 
 
+def test_pdf_is_tagged_with_language_and_title(reports):
+    """PDF/UA-1: a structure tree (MarkInfo /Marked true), the language and the title."""
+    import pypdfium2.raw as pdfium_c
+
+    path = reports / "survey-demo-report.pdf"
+    pdf = pypdfium2.PdfDocument(str(path))
+    assert pdfium_c.FPDFCatalog_IsTagged(pdf.raw)  # /MarkInfo << /Marked true >> + StructTreeRoot
+    assert pdf.get_metadata_dict()["Title"].startswith("Sharing about our work")
+    # the catalog's /Lang, as UTF-16LE: ask for the size, then the text
+    size = pdfium_c.FPDFCatalog_GetLanguage(pdf.raw, None, 0)
+    buffer = (pdfium_c.FPDF_WCHAR * (size // 2))()
+    pdfium_c.FPDFCatalog_GetLanguage(pdf.raw, buffer, size)
+    assert bytes(buffer).decode("utf-16-le").rstrip("\x00") == "en"
+    title_page = pdf[0]  # kept in a name: pdfium must not close it while the tree is read
+    structure = pdfium_c.FPDF_StructTree_GetForPage(title_page.raw)
+    assert pdfium_c.FPDF_StructTree_CountChildren(structure) > 0  # the title page is tagged
+    pdfium_c.FPDF_StructTree_Close(structure)
+
+
+def test_only_the_pdf_carries_print_css(reports):
+    """Paged-media CSS (string-set, @page margin boxes) is for WeasyPrint, not for browsers."""
+    html = (reports / "survey-demo-report.html").read_text()
+    assert "string-set" not in html and "@page" not in html
+    assert "<main>" in html
+
+
 def test_xlsx_opens_with_the_tables(reports):
     wb = openpyxl.load_workbook(reports / "survey-demo-report.xlsx")
     assert {"Summary", "Barriers", "Scales", "Relative importance", "Segments", "Items"} <= set(
@@ -134,6 +160,19 @@ def test_sav_has_variable_and_value_labels_and_k_anonymous_segments(reports):
     assert segs
     assert int(frame[segs].value_counts(dropna=False).min()) >= 5
     assert frame["score_engagement"].notna().all()
+
+
+def test_sav_measurement_levels(reports):
+    """SPSS reads agreement items as ordered, scores as numbers, choices as categories."""
+    _frame, meta = pyreadstat.read_sav(str(reports / "survey-demo-report.sav"), metadataonly=True)
+    measure = meta.variable_measure
+    assert measure["willing_likert"] == "ordinal"
+    assert measure["eng_ded1"] == "ordinal"
+    assert measure["score_engagement"] == "scale"
+    assert measure["willing_yes"] == "nominal"
+    assert measure["barrier_relevance"] == "nominal"
+    assert measure["team"] == "nominal"
+    assert "unknown" not in set(measure.values())
 
 
 def test_dutch_and_english_conclusions(demo, tmp_path):

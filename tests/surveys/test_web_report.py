@@ -47,6 +47,27 @@ def test_comms_reads_the_report_and_downloads_it(login, alice, demo_survey):
     assert client.get(reverse("surveys:download", args=[demo_survey.pk, "exe"])).status_code == 404
 
 
+def test_the_report_page_is_valid_html_for_browsers(login, alice, demo_survey):
+    """One <main>, no paged-media CSS (string-set is WeasyPrint's, not a browser's)."""
+    client = login(alice)
+    body = client.get(reverse("surveys:report", args=[demo_survey.pk])).content.decode()
+    assert body.count("<main>") == 1 and "</main>" in body
+    assert "string-set" not in body and "@page" not in body
+    assert body.index('class="app-bar"') < body.index("<main>")  # the links stay outside
+
+
+def test_the_question_pages_have_no_empty_form_action(client, acme):
+    """A standards checker rejects action=""; without the attribute the form posts to the page."""
+    s = services.create_survey(
+        acme, title_en="Ours", title_nl="Van ons", blocks=list(services.BLOCKS)
+    )
+    services.set_status(s, Survey.Status.OPEN)
+    url = reverse("surveys:take", args=[s.token])
+    for page in range(1, len(s.blocks) + 1):
+        html = client.get(url, {"page": page}).content.decode()
+        assert '<form method="post">' in html and 'action=""' not in html
+
+
 def test_collected_answers_make_a_report(client, acme, bob, carol):
     """Answers given through the link are analysed like an import: same mapping, same study."""
     import random

@@ -19,6 +19,8 @@ from .mapping import Prepared
 from .report_text import answer_labels, barrier_text, item_text
 
 _SPSS_NAME = re.compile(r"[^A-Za-z0-9_.]")
+# SPSS measurement levels (pyreadstat's variable_measure)
+NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
 
 
 def spss_name(name: str, taken: set[str]) -> str:
@@ -35,20 +37,28 @@ def spss_name(name: str, taken: set[str]) -> str:
 
 def anonymised_frame(
     prepared: Prepared, lang: str
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[float, str]]]:
-    """The mapped answers only, segments k-anonymised; with variable and value labels."""
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[float, str]], dict[str, str]]:
+    """The mapped answers only, segments k-anonymised; with variable and value labels and each
+    variable's SPSS measurement level: agreement items ordinal, scale scores scale, choices,
+    yes/no, barriers and groups nominal."""
     m = prepared.mapping
     taken: set[str] = set()
     data: dict[str, Any] = {}
     var_labels: dict[str, str] = {}
     value_labels: dict[str, dict[float, str]] = {}
+    measures: dict[str, str] = {}
 
     def add(
-        col: str, values: pd.Series, label: str, vlabels: dict[float, str] | None = None
+        col: str,
+        values: pd.Series,
+        label: str,
+        vlabels: dict[float, str] | None = None,
+        measure: str = NOMINAL,
     ) -> None:
         name = spss_name(col, taken)
         data[name] = values.to_numpy(dtype=float)
         var_labels[name] = label[:250]
+        measures[name] = measure
         if vlabels:
             value_labels[name] = vlabels
 
@@ -72,6 +82,7 @@ def anonymised_frame(
                 prepared.likert,
                 item_text(m, m.likert or "", lang) or _("Willingness (Likert)"),
                 vl,
+                ORDINAL,
             )
         if prepared.yes_no is not None:
             yn = itembank.scale_labels("yes_no", lang)
@@ -84,13 +95,14 @@ def anonymised_frame(
         for s in m.scales:
             items = prepared.scales[s.name]
             for col in s.items:
-                add(col, items[col], item_text(m, col, lang) or col, bank_values(col))
+                add(col, items[col], item_text(m, col, lang) or col, bank_values(col), ORDINAL)
         for s in m.scales:
             label = conclusions._cap(conclusions.scale_label(s.name, lang, {s.name: s.label}))
             add(
                 f"score_{s.name}",
                 scale_score(prepared.scales[s.name]),
                 _("Scale score (item mean): %(name)s") % {"name": label},
+                measure=SCALE,
             )
         chosen = itembank.scale_labels("chosen", lang)
         for key, series in prepared.barriers.items():
@@ -104,7 +116,9 @@ def anonymised_frame(
             values = prepared.reported[r.column]
             label = item_text(m, r.column, lang) or r.column
             if r.kind == "numeric":
-                add(r.column, values, label, bank_values(r.column))
+                # labelled points (a rating) are ordered categories; a bare number is a scale
+                points = bank_values(r.column)
+                add(r.column, values, label, points, ORDINAL if points else SCALE)
                 continue
             if r.kind == "yes_no":
                 yn = itembank.scale_labels("yes_no", lang)
@@ -147,16 +161,17 @@ def anonymised_frame(
     frame = pd.DataFrame(data)
     rng = np.random.default_rng(0)
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)  # no row order
-    return frame, var_labels, value_labels
+    return frame, var_labels, value_labels, measures
 
 
 def write_sav(prepared: Prepared, lang: str, path: Path) -> None:
     import pyreadstat
 
-    frame, var_labels, value_labels = anonymised_frame(prepared, lang)
+    frame, var_labels, value_labels, measures = anonymised_frame(prepared, lang)
     pyreadstat.write_sav(
         frame,
         str(path),
         column_labels=[var_labels[c] for c in frame.columns],
         variable_value_labels=value_labels,
+        variable_measure=measures,
     )

@@ -28,16 +28,24 @@ def render_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False)
 
 
-def render_html(report: dict[str, Any], mapping: Mapping, lang: str) -> str:
+def render_html(
+    report: dict[str, Any], mapping: Mapping, lang: str, *, for_print: bool = False
+) -> str:
+    """The report as one HTML page; `for_print` adds the paged-media CSS only WeasyPrint reads
+    (surveys/report_print.css), so the HTML people open carries none."""
     with translation.override(lang):
-        return render_to_string("surveys/report.html", context(report, mapping, lang))
+        return render_to_string(
+            "surveys/report.html", {**context(report, mapping, lang), "for_print": for_print}
+        )
 
 
 def render_pdf(report: dict[str, Any], mapping: Mapping, lang: str) -> bytes:
+    """A tagged PDF (PDF/UA-1): structure tree for screen readers, the document's language
+    (from <html lang>) and its title (from <title>, shown instead of the file name)."""
     from weasyprint import HTML
 
-    html = render_html(report, mapping, lang)
-    return HTML(string=html).write_pdf()
+    html = render_html(report, mapping, lang, for_print=True)
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def write(

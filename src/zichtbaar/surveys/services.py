@@ -33,6 +33,7 @@ from zichtbaar.surveys.models import (
     new_token,
     token_hash,
 )
+from zichtbaar.surveys.signals import survey_closed
 
 # Blocks of the item bank, in the order a respondent sees them: block key -> constructs.
 BLOCKS: dict[str, tuple[str, ...]] = {
@@ -112,10 +113,13 @@ def set_status(survey: Survey, status: str) -> None:
     """Raises SmallChange when reopening a survey whose report can be read."""
     if status == Survey.Status.OPEN and (refusal := change_refused(survey)):
         raise SmallChange(refusal)
+    closing = status == Survey.Status.CLOSED and survey.status != Survey.Status.CLOSED
     survey.status = status
     if status == Survey.Status.OPEN and survey.closes_at and survey.closes_at <= timezone.now():
         survey.closes_at = None  # reopening after the closing date: no date until one is set
     survey.save(update_fields=["status", "closes_at"])
+    if closing:
+        transaction.on_commit(lambda: survey_closed.send(Survey, survey=survey))
 
 
 # --------------------------------------------------------------------------- collection
