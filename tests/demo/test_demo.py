@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from io import StringIO
 
@@ -56,7 +57,7 @@ def test_the_demo_at_full_scale_is_realistic():
     assert PASSWORD in output
     for login in LOGINS:
         assert login.email in output
-    assert "Loading clicks… 10000/20000" in output
+    assert re.search(r"Loading clicks… \d+/\d+", output)
 
     org = Organisation.objects.get(slug="demo")
     assert org.name == "Van Dijk & Partners"
@@ -74,7 +75,8 @@ def test_the_demo_at_full_scale_is_realistic():
     assert moments.filter(audience_everyone=False).exists()
     assert any(m.is_embargoed for m in moments.filter(status=MomentStatus.PUBLISHED))
     assert 600 <= first["shares"] <= 900
-    assert 17_000 <= first["clicks"] <= 23_000
+    # About 1% of the estimated views (LinkedIn's link click-through is 0.5-2%).
+    assert 300 <= first["clicks"] <= 1000
     assert 0.05 <= first["bots"] / first["clicks"] <= 0.11
 
     profiles = Profile.objects.filter(user__memberships__org=org)
@@ -100,7 +102,7 @@ def test_running_it_again_gives_the_same_counts_and_leaves_other_orgs_alone(acme
     second_summary = load_demo(scale=0.1)
     assert demo_counts() == first
     assert second_summary == first_summary
-    assert first["clicks"] == 2000
+    assert 20 <= first["clicks"] <= 120
     assert first["surveys"] == 1  # rebuilt, not added again
     assert Organisation.objects.filter(slug="demo").count() == 1
     assert other_org_snapshot(acme) == before
@@ -158,7 +160,7 @@ def test_shares_and_clicks_are_consistent():
             assert share.user.memberships.get(org=org).team_id in team_ids
         assert share.user.profile.consent_tracking
     clicks = Click.objects.filter(link__org=org)
-    assert 1700 <= clicks.count() <= 2300
+    assert 20 <= clicks.count() <= 120
     assert not clicks.filter(at__gt=now).exists()
     assert not clicks.filter(at__lt=F("link__created_at")).exists()
     assert all(len(v) == 32 for v in clicks.values_list("visitor", flat=True)[:50])

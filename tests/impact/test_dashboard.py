@@ -192,3 +192,112 @@ def test_query_counts_do_not_grow_with_the_data(login, dana, beta, crowd, make_m
     large = {url: _queries(client, url) for url in pages}
     assert large == small
     assert max(small.values()) <= 25, small
+
+
+def _as(user, language):
+    profile = user.profile
+    profile.language = language
+    profile.save()
+
+
+def test_dutch_csv_opens_in_columns_in_dutch_excel(login, dana, teams, beta, crowd):
+    crowd(beta, "=HYPERLINK(1)", 5)  # a team name that a spreadsheet would run as a formula
+    _as(dana, "nl")
+    response = login(dana).get("/comms/impact/export.csv")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    by_label = {r[0]: r for r in rows if r}
+    assert by_label["Big"][1] == "10"  # one value per column, not one long text cell
+    assert "'=HYPERLINK(1)" in by_label  # still never a formula
+    assert not any(r and r[0].startswith("=") for r in rows)
+
+
+def test_dutch_csv_writes_decimal_commas(login, dana, teams, beta):
+    from zichtbaar.impact import services as impact_services
+
+    impact_services.save_reach_settings(
+        beta,
+        by=dana,
+        organic_reach_low=0.025,
+        organic_reach_high=0.075,
+        overlap=0.3,
+        count_followers=True,
+        source="",
+    )
+    _as(dana, "nl")
+    text = login(dana).get("/comms/impact/export.csv").content.decode("utf-8-sig")
+    assert "2,5–7,5" in text and "2.5" not in text
+    _as(dana, "en")
+    text = login(dana).get("/comms/impact/export.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert any("2.5–7.5" in r for r in rows)  # English: commas between, decimal points
+
+
+def test_scrollable_tables_can_be_reached_by_keyboard(login, dana, teams):
+    html = login(dana).get("/comms/impact/").content.decode()
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', html)
+    assert len(wraps) >= 5
+    for tag in wraps:
+        assert 'tabindex="0"' in tag and 'role="region"' in tag
+        assert re.search(r'aria-label="[^"]+"', tag), tag
+
+
+def test_a_quiet_team_gets_a_sentence_instead_of_an_empty_chart(login, dana, beta, crowd):
+    crowd(beta, "Big", 9)
+    crowd(beta, "Quiet", 6)
+    quiet = Team.objects.get(org=beta, name="Quiet")
+    html = login(dana).get(f"/comms/impact/?team={quiet.pk}").content.decode()
+    assert "No shares or clicks in this period yet." in html
+    assert 'id="chart-trend-title"' not in html
+    assert not re.search(r">0\.0\d\d<", html)  # no axis of fractions of a share
+
+
+def test_the_running_week_is_marked_as_so_far(login, dana, teams):
+    from django.utils import timezone
+
+    html = login(dana).get("/comms/impact/").content.decode()
+    if timezone.localdate().weekday() != 6:  # on a Sunday the running week is complete
+        assert "(this week so far)" in html  # in the data table
+        assert "Hatched: this week so far" in html
+
+
+def _figures(db):
+    return {
+        "clicks": db.clicks,
+        "visitors": db.visitors,
+        "weeks": [(w.start, w.shares, w.clicks) for w in db.weeks],
+        "tables": {t.key: [(g.label, g.hidden, dict(g.values)) for g in t.rows] for t in db.tables},
+        "moments_hidden": db.moments_hidden,
+    }
+
+
+@pytest.mark.parametrize("period", [30, 90, 365])
+def test_the_rollups_click_summary_gives_the_same_figures_as_summing_the_days(
+    beta, teams, period, monkeypatch
+):
+    from zichtbaar.impact import selectors
+    from zichtbaar.impact.models import ClickSummary
+
+    a = selectors.reach_settings_for(beta).assumptions()
+    big = Team.objects.get(org=beta, name="Big")
+    assert ClickSummary.objects.filter(org=beta, period=period, team=None).exists()
+    from_summary = {
+        t: _figures(selectors.dashboard(beta, a, period=period, team=t)) for t in (None, big)
+    }
+    ClickSummary.objects.all().delete()  # the page sums ClickDaily itself
+    summed = {t: _figures(selectors.dashboard(beta, a, period=period, team=t)) for t in (None, big)}
+    assert from_summary == summed
+    assert summed[None]["clicks"] == 97
+
+
+def test_a_summary_from_before_people_changed_is_not_used(login, dana, beta, teams, crowd):
+    from zichtbaar.impact import selectors
+    from zichtbaar.impact.models import ClickSummary
+
+    ClickSummary.objects.filter(org=beta, team=None).update(data={"clicks": 123456})
+    a = selectors.reach_settings_for(beta).assumptions()
+    assert selectors.dashboard(beta, a).clicks == 123456  # the summary is read...
+    crowd(beta, "Big", 1)  # ...until someone joins (or is erased): then the days are summed
+    assert selectors.dashboard(beta, a).clicks == 97
+    services.rollup_clicks()  # and the next rollup writes a fresh summary
+    assert ClickSummary.objects.get(org=beta, period=90, team=None).data["clicks"] == 97

@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from zichtbaar.demo.guideline import load_demo_check
 from zichtbaar.demo.survey import load_demo_survey
+from zichtbaar.demo.workshop import load_demo_workshops
+from zichtbaar.impact.reach import Assumptions, network
 from zichtbaar.moments import services as moments
 from zichtbaar.moments.models import Moment, MomentType
 from zichtbaar.orgs.models import Barrier, Language, Membership, Organisation, Role, Team, User
@@ -71,7 +73,10 @@ LOGINS = tuple(DemoLogin(**login) for login in _ORGANISATION["logins"])
 
 # How the history is generated (the knobs, not the data).
 SEED = 2026
-TARGET_CLICKS = 20_000
+# LinkedIn link click-through: about 0.5-2% of the people who see a post (so a dashboard
+# showing 37,742 estimated views shows a few hundred clicks, not 17,758).
+CLICK_THROUGH = 0.011
+CLICK_THROUGH_RANGE = (0.004, 0.025)
 SHARE_HISTORY_DAYS = 182
 SHARER_FRACTION = 0.35
 BOT_FRACTION = 0.08
@@ -503,30 +508,33 @@ def _load_shares(
 
 def _load_clicks(
     share_rows: list[tuple[dict[str, Any], dict[str, Any], Share]],
-    target: int,
+    scale: float,
     rng: random.Random,
     now: datetime,
     say: Callable[[str], None],
 ) -> None:
-    """Six months of visitors: bigger networks, better moments and recent shares bring more.
+    """Six months of visitors, as many as a LinkedIn post really brings: about 1% of the
+    people who see it click its link (CLICK_THROUGH), and who sees it is the dashboard's own
+    estimate (the author's network times the high end of organic reach). Better moments and
+    older (finished) posts bring more; bots fetching previews come on top.
 
     Written in bulk to the model: record_click stamps the present moment and one row at a
-    time, while these clicks are history spread over weeks (20,000 of them)."""
-    weights = []
+    time, while these clicks are history spread over weeks. `scale` shrinks them (tests)."""
+    assumptions = Assumptions.defaults()
+    exact = []
     for person, spec, share in share_rows:
         age_days = (now - share.shared_at).total_seconds() / 86400
-        maturity = 1 - math.exp(-age_days / 1.2)
-        recency = 0.5 + (1 - min(age_days, SHARE_HISTORY_DAYS) / SHARE_HISTORY_DAYS)
-        noise = rng.lognormvariate(0, 0.6)
-        weights.append(
-            _reach(person) ** 0.75 * spec.get("appeal", 0.8) * maturity * recency * noise
-        )
-    total_weight = sum(weights) or 1.0
-    exact = [w / total_weight * target for w in weights]
+        maturity = 1 - math.exp(-age_days / 1.2)  # most clicks come in the first two days
+        audience = network(person["connections"], person["followers"], assumptions)
+        views = audience * assumptions.organic_reach_high  # the dashboard's own estimate
+        rate = CLICK_THROUGH * spec.get("appeal", 0.8) / 0.8 * rng.lognormvariate(0, 0.5)
+        rate = min(max(rate, CLICK_THROUGH_RANGE[0]), CLICK_THROUGH_RANGE[1])
+        exact.append(views * rate * maturity * scale / (1 - BOT_FRACTION))
     counts = [int(x) for x in exact]
     by_remainder = sorted(range(len(exact)), key=lambda i: exact[i] - counts[i], reverse=True)
-    for index in by_remainder[: target - sum(counts)]:
+    for index in by_remainder[: round(sum(exact)) - sum(counts)]:
         counts[index] += 1
+    target = sum(counts)
 
     human_agents, bot_agents = agents("people"), agents("bots")
     human_weights, bot_weights = _agent_weights("people"), _agent_weights("bots")
@@ -608,11 +616,13 @@ def load_demo(
     sharer_count = len({share.user_id for _p, _s, share in share_rows})
     say(f"Loading shares… {len(share_rows)} by {sharer_count} people")
 
-    _load_clicks(share_rows, round(TARGET_CLICKS * scale), rng, now, say)
+    _load_clicks(share_rows, scale, rng, now, say)
 
     say("Loading the guideline, client register and confidential terms…")
     load_demo_check(org)
     load_demo_survey(org)
+    say("Loading the workshops…")
+    load_demo_workshops(org, now)
 
     clicks = Click.objects.filter(link__org=org)
     return DemoSummary(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from zichtbaar.impact.models import ReachSettings, RollupState
+from zichtbaar.impact.models import ClickSummary, ReachSettings, RollupState
 from zichtbaar.orgs import jobs
 from zichtbaar.orgs.models import Membership, Organisation, User
 from zichtbaar.sharing.models import Click, ClickDaily, TrackedLink
@@ -41,7 +42,7 @@ def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime
     return start, end
 
 
-def _recompute(link_ids: list[int], first: dt.date, last: dt.date) -> int:
+def _recompute(link_ids: list[int], first: dt.date, last: dt.date, touched: set[int]) -> int:
     """Recompute the rows of these links for these days from the raw clicks (idempotent)."""
     start, end = _day_bounds(first, last)
     links = {
@@ -69,6 +70,7 @@ def _recompute(link_ids: list[int], first: dt.date, last: dt.date) -> int:
         if found is None:
             continue
         org_id, moment_id, user_id = found
+        touched.add(org_id)
         objs.append(
             ClickDaily(
                 link_id=r["link_id"],
@@ -91,6 +93,52 @@ def _recompute(link_ids: list[int], first: dt.date, last: dt.date) -> int:
     return len(objs)
 
 
+def summarise_clicks(touched: Iterable[int] = (), *, today: dt.date | None = None) -> int:
+    """Write the dashboard's ClickSummary rows of every period, for the organisations whose
+    clicks changed (`touched`) and those whose summaries are missing, not today's, or from
+    before their people changed. Returns how many organisations were summarised.
+
+    The dashboard reads these instead of summing a year of ClickDaily rows on every first view
+    (docs/decisions.md, "Dashboard speed"); the summing happens here, in the background.
+    """
+    from zichtbaar.impact import dashboard_parts as parts
+    from zichtbaar.impact.selectors import PERIODS
+
+    today = today or timezone.localdate()
+    changed = set(touched)
+    with_clicks = set(ClickDaily.objects.order_by().values_list("org_id", flat=True).distinct())
+    current = {
+        (row["org_id"], row["computed_for"], row["people"])
+        for row in ClickSummary.objects.filter(team=None)
+        .order_by()
+        .values("org_id", "computed_for", "people")
+        .distinct()
+    }
+    orgs = Organisation.objects.filter(pk__in=with_clicks)
+    done = 0
+    for org in orgs:
+        version = parts.people_version(org)
+        if org.pk not in changed and (org.pk, today, version) in current:
+            continue
+        rows = [
+            ClickSummary(
+                org=org,
+                period=period,
+                computed_for=today,
+                team_id=team_id,
+                people=version,
+                data=data,
+            )
+            for period in PERIODS
+            for team_id, data in parts.click_summaries(org, period, today).items()
+        ]
+        with transaction.atomic():
+            ClickSummary.objects.filter(org=org).delete()
+            ClickSummary.objects.bulk_create(rows, batch_size=500)
+        done += 1
+    return done
+
+
 def rollup_clicks(*, batch: int = CLICK_BATCH) -> RollupResult:
     """Sum the clicks that arrived since the last run into ClickDaily rows.
 
@@ -101,6 +149,7 @@ def rollup_clicks(*, batch: int = CLICK_BATCH) -> RollupResult:
     state = _state()
     start_id = state.last_click_id
     read = written = 0
+    touched: set[int] = set()
     top = Click.objects.aggregate(m=Max("id"))["m"] or 0
     while start_id < top:
         end_id = min(start_id + batch, top)
@@ -112,12 +161,13 @@ def rollup_clicks(*, batch: int = CLICK_BATCH) -> RollupResult:
             last = timezone.localdate(span["last"])
             for i in range(0, len(link_ids), LINK_CHUNK):
                 with transaction.atomic():
-                    written += _recompute(link_ids[i : i + LINK_CHUNK], first, last)
+                    written += _recompute(link_ids[i : i + LINK_CHUNK], first, last, touched)
             read += span["n"]
         start_id = end_id
         RollupState.objects.filter(key=ROLLUP_KEY, last_click_id__lt=end_id).update(
             last_click_id=end_id
         )
+    summarise_clicks(touched)
     RollupState.objects.filter(key=ROLLUP_KEY).update(last_run_at=timezone.now())
     return RollupResult(clicks_read=read, rows_written=written, last_click_id=start_id)
 
