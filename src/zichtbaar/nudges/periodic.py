@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django.utils import timezone
 
 from zichtbaar.nudges.chat import queue_announcements
 from zichtbaar.nudges.delivery import orgs_with_due_messages, reclaim_stale
 from zichtbaar.nudges.digests import queue_digests
+from zichtbaar.nudges.linkedin import queue_linkedin_reminders
 from zichtbaar.nudges.prompts import queue_moment_nudges, queue_welcomes
 from zichtbaar.nudges.queueing import start_delivery
+from zichtbaar.nudges.signals import periodic_run
 from zichtbaar.orgs.models import Organisation
 
 
@@ -23,6 +26,13 @@ def run_periodic(now: datetime | None = None) -> dict[str, int]:
         done["moments"] += queue_moment_nudges(org, now=now)
         done["welcomes"] += queue_welcomes(org, now=now)
         done["chat"] += queue_announcements(org, now=now)
+        done["linkedin_reminders"] = done.get("linkedin_reminders", 0) + queue_linkedin_reminders(
+            org, now=now
+        )
+    for _receiver, counts in periodic_run.send(sender=run_periodic, now=now):
+        # django-stubs types a receiver's answer as str; ours answer {name: count}.
+        for name, n in cast(dict[str, int], counts or {}).items():
+            done[name] = done.get(name, 0) + n
     due = orgs_with_due_messages(now)
     for org_id in due:
         start_delivery(org_id)

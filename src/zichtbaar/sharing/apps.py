@@ -7,9 +7,12 @@ class SharingConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
+        # Registers the app's tasks with orgs.jobs, and the LinkedIn system checks.
         from zichtbaar.moments.models import Moment
         from zichtbaar.moments.signals import moment_link_changed
         from zichtbaar.orgs.signals import consent_changed
+        from zichtbaar.sharing import tasks  # noqa: F401
+        from zichtbaar.sharing.linkedin import checks  # noqa: F401
         from zichtbaar.sharing.selectors import forget_links
         from zichtbaar.sharing.services import refresh_destinations
 

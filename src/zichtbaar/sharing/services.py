@@ -10,19 +10,37 @@ import hmac
 import json
 import logging
 import re
+import secrets
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from zichtbaar.moments.models import Moment
-from zichtbaar.orgs.models import User
-from zichtbaar.sharing.models import Click, Share, TrackedLink
+from zichtbaar.moments.models import Moment, MomentStatus
+from zichtbaar.orgs import jobs
+from zichtbaar.orgs.models import Membership, User
+from zichtbaar.sharing import linkedin
+from zichtbaar.sharing.linkedin import client as linkedin_client
+from zichtbaar.sharing.linkedin import tokens as linkedin_tokens
+from zichtbaar.sharing.models import (
+    Click,
+    ConnectionState,
+    LinkedInConnection,
+    LinkedInPost,
+    PostProblem,
+    PostState,
+    Share,
+    TrackedLink,
+)
+from zichtbaar.sharing.signals import share_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +184,7 @@ def record_share(
     shared_at: datetime | None = None,
 ) -> Share:
     link = TrackedLink.objects.filter(moment=moment, user=user).first()
-    return Share.objects.create(
+    share = Share.objects.create(
         org_id=moment.org_id,
         moment=moment,
         user=user,
@@ -176,6 +194,8 @@ def record_share(
         angle=angle,
         shared_at=shared_at or timezone.now(),
     )
+    transaction.on_commit(lambda: share_recorded.send(Share, share=share))
+    return share
 
 
 @functools.lru_cache(maxsize=8)
@@ -360,3 +380,239 @@ def drain_click_spool() -> int:
             Click.objects.bulk_create(kept, batch_size=500)
         handle.truncate(0)
     return len(kept)
+
+
+# --- LinkedIn: connect, disconnect, schedule (docs/linkedin.md) -----------------------------
+# The compose page calls `schedule_post` after the check, with the same confirmation rules as
+# the composer link; nothing is ever posted that the person did not choose, post by post.
+
+LINKEDIN_SESSION_KEY = "zichtbaar_linkedin_oauth"
+LINKEDIN_STATE_MAX_AGE = 600  # seconds from "Connect" to LinkedIn's redirect back
+# Self-serve apps get 60 days; when LinkedIn does not say, assume less rather than more.
+LINKEDIN_DEFAULT_LIFETIME = timedelta(days=59)
+MAX_SCHEDULE_AHEAD = timedelta(days=90)
+
+
+class LinkedInProblem(Exception):
+    """Connecting or scheduling did not work; `reason` is for the person (translated)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def linkedin_start(session: SessionBase, next_url: str = "") -> str:
+    """The address of LinkedIn's consent page; the state that must come back is kept in the
+    session (one at a time: a second "Connect" replaces the first)."""
+    if not linkedin.configured():
+        raise LinkedInProblem(_("Connecting LinkedIn is not available here."))
+    state = secrets.token_urlsafe(32)
+    session[LINKEDIN_SESSION_KEY] = {"state": state, "at": time.time(), "next": next_url}
+    return linkedin_client.authorization_url(state)
+
+
+def linkedin_finish(
+    session: SessionBase, user: User, *, code: str, state: str, error: str = ""
+) -> tuple[LinkedInConnection, str]:
+    """Handle LinkedIn's redirect back: verify the state, exchange the code, read the member
+    id, store the token encrypted. Returns the connection and where to go next."""
+    saved = session.pop(LINKEDIN_SESSION_KEY, None)
+    if (
+        not isinstance(saved, dict)
+        or not state
+        or not hmac.compare_digest(str(saved.get("state", "")), state)
+        or time.time() - float(saved.get("at", 0)) > LINKEDIN_STATE_MAX_AGE
+    ):
+        raise LinkedInProblem(
+            _("That link back from LinkedIn has expired or is not yours. Please connect again.")
+        )
+    next_url = str(saved.get("next") or "")
+    if error:
+        raise LinkedInProblem(_("LinkedIn is not connected: you did not give permission there."))
+    if not code:
+        raise LinkedInProblem(_("LinkedIn sent no answer we can use. Please connect again."))
+    try:
+        token = linkedin_client.exchange_code(code)
+        member = linkedin_client.userinfo(token.access_token)
+    except linkedin.LinkedInError as exc:
+        logger.warning("LinkedIn connect failed for user %s: %s", user.pk, exc.reason)
+        raise LinkedInProblem(
+            _("LinkedIn could not be connected just now. Please try again in a moment.")
+        ) from exc
+    if token.scopes and "w_member_social" not in token.scopes:
+        raise LinkedInProblem(
+            _("LinkedIn did not give permission to post for you, so it is not connected.")
+        )
+    now = timezone.now()
+    lifetime = timedelta(seconds=token.expires_in) if token.expires_in else None
+    with transaction.atomic():
+        connection_row, _created = LinkedInConnection.objects.update_or_create(
+            user=user,
+            defaults={
+                "member_sub": member.sub,
+                "name": member.name[:200],
+                "token": linkedin_tokens.encrypt(token.access_token),
+                "scopes": " ".join(token.scopes)[:300],
+                "expires_at": now + (lifetime or LINKEDIN_DEFAULT_LIFETIME),
+                "state": ConnectionState.CONNECTED,
+                "connected_at": now,
+            },
+        )
+        resume_waiting_posts(user, now=now)
+    return connection_row, next_url
+
+
+def resume_waiting_posts(user: User, now: datetime | None = None) -> int:
+    """After a (re)connect: the person's posts that waited for it go back in the queue."""
+    now = now or timezone.now()
+    waiting = LinkedInPost.objects.filter(membership__user=user, state=PostState.WAITING)
+    org_ids = set(waiting.values_list("org_id", flat=True))
+    # The chosen time has passed while it waited: it goes out now (and the retry window of
+    # the worker counts from now, not from a time days ago).
+    ids = list(waiting.values_list("pk", flat=True))
+    LinkedInPost.objects.filter(pk__in=ids, state=PostState.WAITING, run_at__lt=now).update(
+        run_at=now
+    )
+    count = LinkedInPost.objects.filter(pk__in=ids, state=PostState.WAITING).update(
+        state=PostState.QUEUED, next_try_at=F("run_at"), problem=PostProblem.NONE, reason=""
+    )
+    for org_id in sorted(org_ids):
+        jobs.enqueue("sharing.post_linkedin", org_id)
+    return count
+
+
+def linkedin_disconnect(user: User) -> int:
+    """Forget the person's LinkedIn token (and ask LinkedIn to revoke it, best effort); their
+    scheduled posts are cancelled, never posted later by surprise. Returns how many."""
+    found = LinkedInConnection.objects.filter(user=user).first()
+    if found is None:
+        return 0
+    if found.token:
+        try:
+            linkedin_client.revoke(linkedin_tokens.decrypt(found.token))
+        except (linkedin.LinkedInError, linkedin_tokens.Unreadable) as exc:
+            # Forgotten here either way; LinkedIn drops it at expiry.
+            logger.info("LinkedIn did not confirm revoking a token: %s", exc)
+        except Exception:  # a misconfigured secret must not keep a token around
+            logger.warning("could not ask LinkedIn to revoke a token", exc_info=True)
+    with transaction.atomic():
+        LinkedInConnection.objects.filter(pk=found.pk).update(
+            token="", state=ConnectionState.REVOKED, updated_at=timezone.now()
+        )
+        cancelled = LinkedInPost.objects.filter(
+            membership__user=user, state__in=[PostState.QUEUED, PostState.WAITING]
+        ).update(state=PostState.CANCELLED, problem=PostProblem.DISCONNECTED, claimed_by="")
+    return cancelled
+
+
+def post_idempotency(membership: Membership, moment: Moment, text: str) -> str:
+    raw = f"{membership.pk}:{moment.pk}:{text}".encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def schedule_post(
+    membership: Membership,
+    moment: Moment,
+    text: str,
+    when: datetime | None = None,
+    *,
+    with_image: bool = True,
+    angle: str = "",
+) -> LinkedInPost:
+    """Post `text` on the person's LinkedIn now (`when` None or past) or at `when`.
+
+    For the compose page, once the check has run and the person confirmed as for the
+    composer link. Idempotent: the same person, moment and text give the same row (a double
+    click schedules once); a failed or cancelled one is scheduled again, a queued one moves to
+    the new time. Raises LinkedInProblem (translated) when it cannot be scheduled.
+    """
+    now = timezone.now()
+    run_at = max(when or now, now)
+    if not linkedin.configured():
+        raise LinkedInProblem(_("Posting through LinkedIn is not available here."))
+    if moment.org_id != membership.org_id or not membership.is_active:
+        raise LinkedInProblem(_("This moment is not one of your organisation's."))
+    if not text.strip():
+        raise LinkedInProblem(_("There is no text to post yet."))
+    if len(text) > MAX_POST_LENGTH:
+        raise LinkedInProblem(
+            _("LinkedIn takes at most %(n)s characters; please shorten the text.")
+            % {"n": MAX_POST_LENGTH}
+        )
+    if moment.status != MomentStatus.PUBLISHED:
+        raise LinkedInProblem(_("This moment is not published, so it cannot be shared."))
+    if moment.shareable_from and run_at < moment.shareable_from:
+        raise LinkedInProblem(
+            _("This moment may be shared from %(when)s; choose that time or later.")
+            % {"when": timezone.localtime(moment.shareable_from).strftime("%Y-%m-%d %H:%M")}
+        )
+    if moment.shareable_until and run_at > moment.shareable_until:
+        raise LinkedInProblem(_("This moment may not be shared any more at that time."))
+    if run_at > now + MAX_SCHEDULE_AHEAD:
+        raise LinkedInProblem(_("Choose a time within the next 90 days."))
+    found = LinkedInConnection.objects.filter(user_id=membership.user_id).first()
+    if found is None or found.state == ConnectionState.REVOKED or not found.token:
+        raise LinkedInProblem(_("Connect your LinkedIn account first."))
+    key = post_idempotency(membership, moment, text)
+    fields = {
+        "org_id": membership.org_id,
+        "membership": membership,
+        "moment": moment,
+        "text": text,
+        "angle": angle[:40],
+        "with_image": with_image and bool(moment.image),
+        "run_at": run_at,
+        "next_try_at": run_at,
+        "state": PostState.QUEUED,
+        "idempotency": key,
+    }
+    try:
+        with transaction.atomic():
+            post = LinkedInPost.objects.create(**fields)
+    except IntegrityError:
+        post = LinkedInPost.objects.get(idempotency=key)
+        again = {"run_at": run_at, "next_try_at": run_at, "with_image": fields["with_image"]}
+        if post.state in (PostState.FAILED, PostState.CANCELLED):
+            LinkedInPost.objects.filter(pk=post.pk, state=post.state).update(
+                state=PostState.QUEUED,
+                attempts=0,
+                throttled=0,
+                problem=PostProblem.NONE,
+                reason="",
+                **again,
+            )
+        elif post.state == PostState.QUEUED:
+            LinkedInPost.objects.filter(pk=post.pk, state=PostState.QUEUED).update(**again)
+        post.refresh_from_db()
+    if post.state == PostState.QUEUED and post.next_try_at <= now:
+        jobs.enqueue("sharing.post_linkedin", membership.org_id)
+    return post
+
+
+def cancel_post(membership: Membership, post_id: int) -> bool:
+    """The person takes back a post that has not gone out yet."""
+    return bool(
+        LinkedInPost.objects.filter(
+            pk=post_id,
+            membership=membership,
+            state__in=[PostState.QUEUED, PostState.WAITING],
+        ).update(state=PostState.CANCELLED, problem=PostProblem.CANCELLED)
+    )
+
+
+def rotate_linkedin_keys() -> tuple[int, int]:
+    """Re-encrypt every stored token with the first key; (rotated, unreadable). A token no key
+    opens is wiped and its connection marked expired: the person reconnects."""
+    rotated = unreadable = 0
+    for row in LinkedInConnection.objects.exclude(token="").only("pk", "token").iterator():
+        try:
+            value = linkedin_tokens.rotate(row.token)
+        except linkedin_tokens.Unreadable:
+            LinkedInConnection.objects.filter(pk=row.pk).update(
+                token="", state=ConnectionState.EXPIRED
+            )
+            unreadable += 1
+            continue
+        LinkedInConnection.objects.filter(pk=row.pk, token=row.token).update(token=value)
+        rotated += 1
+    return rotated, unreadable

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from zichtbaar.nudges import periodic
 from zichtbaar.orgs.tasks import recover_stuck_imports
+from zichtbaar.sharing.linkedin.worker import start_due as start_linkedin_posts
 from zichtbaar.sharing.services import drain_click_spool
 
 
@@ -26,4 +27,6 @@ class Command(BaseCommand):
         done["imports_resumed"] = imports["resumed"]
         done["imports_failed"] = imports["failed"]
         done["clicks_from_spool"] = drain_click_spool()
+        # LinkedIn posts whose chosen time has come (docs/linkedin.md), as background jobs.
+        done["linkedin_post_jobs"] = start_linkedin_posts()
         self.stdout.write(" ".join(f"{k}={v}" for k, v in done.items()))
