@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from zichtbaar.moments.models import Moment, MomentStatus, MomentType
-from zichtbaar.moments.signals import moment_link_changed, moment_reviewed
+from zichtbaar.moments.signals import moment_link_changed, moment_published, moment_reviewed
 
 if TYPE_CHECKING:
     from zichtbaar.orgs.models import Organisation, Team, User
@@ -131,6 +131,8 @@ def _transition(moment: Moment, allowed_from: set[str], to: str, **extra: Any) -
     if not updated:
         raise TransitionError(f"{moment.status} -> {to}")
     moment.refresh_from_db()
+    if to == MomentStatus.PUBLISHED:
+        transaction.on_commit(lambda: moment_published.send(Moment, moment=moment))
     return moment
 
 

@@ -11,3 +11,7 @@ moment_link_changed = Signal()
 # A colleague's suggestion moved in review; sent after the commit, with `moment` and `outcome`:
 # "submitted" (new or sent again), "approved" or "returned". Nudges tell the people concerned.
 moment_reviewed = Signal()
+
+# A moment became published (published, approved or published again); sent after the commit,
+# with `moment`. Integrations send the `moment.published` webhook.
+moment_published = Signal()
