@@ -10,9 +10,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip uv
 
-# Locked Python dependencies (requirements.lock) and npm packages (package-lock.json).
+# Locked Python dependencies (requirements.lock) and npm packages (package-lock.json). Bytecode is
+# compiled at install: with PYTHONDONTWRITEBYTECODE set, every process would compile scipy and
+# statsmodels afresh (half a minute for a live server's first page).
 $(VENV)/.installed: $(BIN)/python requirements.lock package-lock.json pyproject.toml
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	npm ci --no-audit --no-fund --silent
 	touch $@
@@ -65,6 +67,7 @@ bench: install
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/survey.py
 	$(BIN)/python bench/digest.py --count 20000
+	$(BIN)/python bench/workshop.py
 
 # Update translations: extract strings, then compile (needs gettext).
 messages: install

@@ -25,6 +25,7 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = StrictUndefined
     env = Environment(**options)  # noqa: S701 (autoescape is set just above, by file type)
     env.globals["_"] = gettext  # `render` passes the faster catalogue of the person's language
+    env.filters["date"] = lambda value: formats.date_format(value, "j F Y")  # as the pages write it
     env.filters["datetime"] = lambda value: formats.date_format(
         timezone.localtime(value), "DATETIME_FORMAT"
     )

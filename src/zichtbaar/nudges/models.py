@@ -126,10 +126,12 @@ class Kind(models.TextChoices):
     TEST = "test", _("Test digest")
     ACCOUNT = "account", _("Sign-in or account e-mail")
     REVIEW = "review", _("About a suggested moment")
+    FOLLOWUP = "followup", _("Workshop follow-up")
+    WORKSHOP = "workshop", _("Workshop invitation")
 
 
 # Kinds that count towards a person's weekly cap.
-CAPPED_KINDS = (Kind.DIGEST, Kind.PROMPT, Kind.REMINDER)
+CAPPED_KINDS = (Kind.DIGEST, Kind.PROMPT, Kind.REMINDER, Kind.FOLLOWUP)
 
 
 class Status(models.TextChoices):
