@@ -1,0 +1,11 @@
+from django.urls import path
+
+from zichtbaar.api import views
+from zichtbaar.api.v1 import api
+
+# No app namespace: the API's own ("api_v1") must stay top-level for ninja to find its root.
+urlpatterns = [
+    path("me/api-tokens/", views.my_tokens, name="api_tokens_mine"),
+    path("comms/api-tokens/", views.org_tokens, name="api_tokens_org"),
+    path("api/v1/", api.urls),
+]
