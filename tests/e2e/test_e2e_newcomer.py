@@ -90,7 +90,11 @@ def test_newcomer_onboards_edits_a_draft_opens_linkedin_and_records_the_share(
     # Make it yours: a line break, Dutch diacritics and an emoji; the count follows live.
     textarea.click()
     textarea.press("Control+End")
-    page.keyboard.insert_text(ADDITION)
+    # The live check of exactly this text comes back before the person clicks on: with
+    # nothing to ask, "Open in LinkedIn" then opens LinkedIn at once (docs/drafts.md).
+    with page.expect_response(re.compile(r"/moments/\d+/check/$")):
+        page.keyboard.insert_text(ADDITION)
+    expect(page.locator("#check-result")).to_have_attribute("data-ready", "1")
     edited = draft + ADDITION
     expect(textarea).to_have_value(edited)
     expect(counter).to_have_text(str(len(edited)))  # code points: the emoji counts once

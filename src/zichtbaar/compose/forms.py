@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.sharing.services import MAX_POST_LENGTH
@@ -54,3 +56,39 @@ class ComposeForm(forms.Form):
                     _("Please paste the link of your post on linkedin.com.")
                 )
         return url
+
+
+# How far ahead the compose page lets a person schedule a LinkedIn post (the backend allows 90
+# days; 60 is LinkedIn's connection lifetime, so a later time would always need a reconnect).
+SCHEDULE_AHEAD_DAYS = 60
+
+
+class LinkedInPostForm(forms.Form):
+    """ "Post on LinkedIn now" / "Schedule…": the time (in the person's time zone) and the image."""
+
+    with_image = forms.BooleanField(label=_("With the moment's picture"), required=False)
+    post_at = forms.DateTimeField(
+        label=_("Post at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args: object, schedule: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.schedule = schedule
+
+    def clean_post_at(self) -> datetime | None:
+        when = self.cleaned_data.get("post_at")
+        if not self.schedule:
+            return None
+        if when is None:
+            raise forms.ValidationError(_("Choose the day and time for your post."))
+        now = timezone.now()
+        if when <= now:
+            raise forms.ValidationError(_("Choose a time in the future."))
+        if when > now + timedelta(days=SCHEDULE_AHEAD_DAYS):
+            raise forms.ValidationError(
+                _("Choose a time within the next %(days)d days.") % {"days": SCHEDULE_AHEAD_DAYS}
+            )
+        return when

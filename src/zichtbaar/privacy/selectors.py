@@ -24,7 +24,17 @@ from zichtbaar.nudges.models import Channel, Frequency, Message
 from zichtbaar.nudges.models import Kind as MessageKind
 from zichtbaar.nudges.models import Status as MessageStatus
 from zichtbaar.orgs.models import Barrier, Invitation, Language, Membership, Profile, Role, User
-from zichtbaar.sharing.models import Click, Share, TrackedLink
+from zichtbaar.sharing.models import (
+    Click,
+    ConnectionState,
+    LinkedInConnection,
+    LinkedInPost,
+    PostProblem,
+    PostState,
+    Share,
+    TrackedLink,
+)
+from zichtbaar.workshops.models import Participant
 
 FORMAT = "zichtbaar-personal-data"
 VERSION = 1
@@ -115,6 +125,7 @@ def personal_data(user: User, *, readable: bool = False) -> dict[str, Any]:
             .order_by("shared_at", "pk")
         ],
         "tracked_links": _links(user),
+        "linkedin": _linkedin(user, readable),
         "guideline_acknowledgements": [
             {
                 "organisation": a.version.org.name,
@@ -127,6 +138,7 @@ def personal_data(user: User, *, readable: bool = False) -> dict[str, Any]:
             .order_by("at", "pk")
         ],
         "messages": _messages(user, addresses, readable),
+        "workshops": _workshops(user, readable),
         "not_included": {
             "survey_answers": _(
                 "Survey answers are anonymous: we store no name, e-mail address or link that "
@@ -135,12 +147,37 @@ def personal_data(user: User, *, readable: bool = False) -> dict[str, Any]:
             "drafts": _(
                 "Drafts are made while you write and are not stored; only what you shared is."
             ),
+            "workshop_survey": _(
+                "A workshop's short survey is stored without your name: only a code that pairs "
+                "your answers before and after, so it cannot be part of your data."
+            ),
             "visitors": _(
                 "Who clicked your links is not stored: only a count, with a daily-changing code "
                 "per visitor that cannot be traced back to a person."
             ),
         },
     }
+
+
+def _workshops(user: User, readable: bool) -> list[dict[str, Any]]:
+    """The workshops they took part in, with what they answered there (theirs alone)."""
+    return [
+        {
+            "organisation": p.workshop.org.name,
+            "workshop": p.workshop.title,
+            "date": p.workshop.held_on,
+            "joined": p.joined_at,
+            "barrier": _choice(p.barrier, Barrier, readable) if p.barrier else None,
+            "connections": None if p.connections_unknown else p.connections,
+            "guideline_read": p.acknowledged_at,
+            "started_writing": p.writing_at,
+            "next_moment_kind": p.next_type.name if p.next_type else None,
+            "follow_ups_off": p.followups_off,
+        }
+        for p in Participant.objects.filter(membership__user=user)
+        .select_related("workshop__org", "next_type")
+        .order_by("joined_at", "pk")
+    ]
 
 
 def _profile(profile: Profile | None, readable: bool) -> dict[str, Any] | None:
@@ -211,6 +248,51 @@ def _moments(user: User, readable: bool) -> list[dict[str, Any]]:
         }
         for m in moments
     ]
+
+
+def _linkedin(user: User, readable: bool) -> dict[str, Any]:
+    """Their LinkedIn connection (never the token, not even encrypted) and their posts through
+    LinkedIn's API, in every organisation they belong to."""
+    found = LinkedInConnection.objects.filter(user=user).first()
+    connection = None
+    if found is not None:
+        connection = {
+            "state": _choice(found.state, ConnectionState, readable),
+            "member_id": found.member_sub,
+            "name_at_linkedin": found.name,
+            "permissions": found.scopes.split(),
+            "connected_at": found.connected_at,
+            "valid_until": found.expires_at,
+        }
+    posts = [
+        {
+            "organisation": p.org.name,
+            "moment": p.moment.title,
+            "text": p.text,
+            "with_image": p.with_image,
+            "state": _choice(p.state, PostState, readable),
+            "problem": _choice(p.problem, PostProblem, readable),
+            "scheduled_for": p.run_at,
+            "created_at": p.created_at,
+            "sent_at": p.sent_at,
+            "post_urn": p.post_urn,
+            "post_url": p.post_url,
+            "measured": {
+                "impressions": p.impressions,
+                "members_reached": p.members_reached,
+                "reactions": p.reactions,
+                "comments": p.comments,
+                "reshares": p.reshares,
+                "read_at": p.metrics_at,
+            }
+            if p.metrics_at
+            else None,
+        }
+        for p in LinkedInPost.objects.filter(membership__user=user)
+        .select_related("org", "moment")
+        .order_by("created_at", "pk")
+    ]
+    return {"connection": connection, "posts": posts}
 
 
 def _links(user: User) -> list[dict[str, Any]]:
