@@ -44,7 +44,8 @@ def test_my_impact_never_compares_with_colleagues(login, bob, activity):
 
 def test_in_english_the_headline_is_a_plain_sentence(login, carol, activity):
     html = login(carol).get("/me/impact/").content.decode()
-    assert "Your share this quarter brought 999 people to what you shared." in html
+    assert "your share brought 999 clicks on your links." in html
+    assert "Since you joined on " in html
 
 
 def test_without_consent_clicks_are_not_shown_and_the_reason_is(login, carol, activity):
@@ -73,9 +74,9 @@ def test_the_sum_computes_fifty_times_five_hundred(login, carol):
     html = login(carol).get("/impact/sum/?people=50&connections=500").content.decode()
     assert "<strong>25,000</strong>" in html
     assert "17,650" in html  # 500 + 70% of 24,500
-    assert "1,250–2,000" in html  # views if everyone shares one post: unique x 5–8%
+    assert "882–1,412" in html  # people who see a post if everyone shares one: unique x 5–8%
     assert "Colleagues know some of the same people: we assume an overlap of 30%." in html
-    assert "31×" in html  # 25,000 / 800 followers of Acme's page, rounded
+    assert "22×" in html  # 17,650 different people / 800 followers of Acme's page, rounded
 
 
 def test_the_sum_is_prefilled_with_real_figures_when_there_are_enough_people(
@@ -103,7 +104,9 @@ def test_the_sum_answers_htmx_with_just_the_result(login, carol):
 def test_impossible_numbers_are_explained(login, carol):
     response = login(carol).get("/impact/sum/?people=0&connections=40000")
     assert response.status_code == 400
-    assert "Fill in both numbers to see the sum." in response.content.decode()
+    html = response.content.decode()
+    assert "The sum needs at least 1 person" in html
+    assert "LinkedIn allows at most 30,000 connections per person." in html
 
 
 # --- assumptions -----------------------------------------------------------------------------

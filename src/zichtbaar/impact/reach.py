@@ -29,6 +29,11 @@ estimated views of one post
     contact who sees two colleagues' posts counts twice, as on LinkedIn's own statistics.
 compared with the company page
     Potential reach divided by the organisation's LinkedIn page followers.
+
+The interactive sum (`the_sum`) is the honest version for everyone to read: every figure it
+derives (the people who see a post, the comparison with the company page) starts from the
+overlap-corrected estimate, and that estimate is bounded by reality: never more than the
+networks added up, never more than LinkedIn has members (`LINKEDIN_MEMBERS`).
 """
 
 from __future__ import annotations
@@ -37,14 +42,38 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
+
+# One person's network: LinkedIn's maximum and the typical figure used when someone doesn't
+# know theirs. They live in orgs (the onboarding asks for the number; orgs may not import
+# impact) and are re-exported here, so the reach maths reads them from one place.
+from zichtbaar.orgs.network import MAX_CONNECTIONS as MAX_CONNECTIONS
+from zichtbaar.orgs.network import TYPICAL_CONNECTIONS as TYPICAL_CONNECTIONS
+from zichtbaar.orgs.network import TYPICAL_CONNECTIONS_SOURCE as TYPICAL_CONNECTIONS_SOURCE
 
 # The defaults; an organisation overrides them in its ReachSettings (impact.models).
 DEFAULT_OVERLAP = 0.3
-DEFAULT_SOURCE = (
+# Stored and compared in English, shown translated (`Assumptions.source_text`).
+DEFAULT_SOURCE = gettext_noop(
     "LinkedIn (2016): employees have on average about 10x more first-degree connections than "
     "their company has followers. Organic reach of a post: single-digit percentages of one's "
     "connections, from unverified marketing blogs; a conservative range."
 )
+
+# The reality bound of every "different people" figure: LinkedIn's own count of members
+# worldwide ("more than 1 billion members in more than 200 countries and territories",
+# LinkedIn, November 2023). No sum of LinkedIn networks reaches more people than that. The
+# round lower bound on purpose: the estimate may be too low, never too high.
+LINKEDIN_MEMBERS = 1_000_000_000
+LINKEDIN_MEMBERS_SOURCE = gettext_noop(
+    "LinkedIn: more than 1 billion members worldwide (November 2023)."
+)
+
+# The interactive sum's inputs: at least one colleague, at most a million (more than all but a
+# handful of employers in the world have people); per person at most LinkedIn's maximum of
+# connections.
+SUM_MAX_PEOPLE = 1_000_000
+SUM_MAX_CONNECTIONS = MAX_CONNECTIONS
 
 
 @dataclass(frozen=True)
@@ -78,6 +107,14 @@ class Assumptions:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @property
+    def source_text(self) -> str:
+        """The source in the reader's language: the default is translated, an organisation's
+        own text is shown as comms wrote it."""
+        if not self.source.strip() or self.source.strip() == DEFAULT_SOURCE:
+            return gettext(DEFAULT_SOURCE)
+        return self.source
 
 
 def network(connections: int, followers: int, assumptions: Assumptions) -> int:
@@ -197,20 +234,61 @@ def for_networks(
     )
 
 
+def typical_views(assumptions: Assumptions) -> tuple[int, int]:
+    """What one post of a person with the typical network reaches: the figure shown, labelled
+    as an estimate, to someone whose own number is unknown or 0."""
+    return views_per_post(TYPICAL_CONNECTIONS, assumptions)
+
+
+@dataclass(frozen=True)
+class Sum:
+    """The interactive sum: the naive figure, then honest estimates all derived from one
+    overlap-corrected, reality-bounded figure."""
+
+    people: int
+    average_network: int
+    potential_reach: int  # people x average connections: every network counted in full
+    overlap_corrected: int  # before the reality bound
+    unique_reach_estimate: int  # after it: the honest "different people"
+    cap: int  # the bound that applied: min(potential reach, LinkedIn's members)
+    capped_by_members: bool  # the overlap-corrected figure was more than LinkedIn has members
+    views_if_everyone_posts: tuple[int, int]  # different people x organic reach
+    company_followers: int
+    times_company: float | None  # different people / company page followers
+    assumptions: Assumptions
+
+    @property
+    def members(self) -> int:
+        return LINKEDIN_MEMBERS
+
+
 def the_sum(
     people: int, average_connections: int, company_followers: int, assumptions: Assumptions
-) -> Reach:
+) -> Sum:
     """The interactive sum: people x average connections, then the honest estimates.
 
     Everyone is imagined with the average network, so the largest network is the average.
+    The different people are overlap-corrected and then bounded by reality: never more than
+    the networks added up, never more than LinkedIn has members. Every figure after that (the
+    people who see a post if everyone shares one, the comparison with the company page) is
+    derived from that bounded figure, never from the naive total.
     """
+    people = max(people, 0)
+    average_connections = max(average_connections, 0)
     total = people * average_connections
-    return estimate(
+    corrected = unique_reach(total, average_connections if people else 0, assumptions.overlap)
+    cap = min(total, LINKEDIN_MEMBERS)
+    honest = min(corrected, cap)
+    return Sum(
         people=people,
-        connections=total,
-        followers=0,
+        average_network=average_connections,
         potential_reach=total,
-        largest_network=average_connections if people else 0,
+        overlap_corrected=corrected,
+        unique_reach_estimate=honest,
+        cap=cap,
+        capped_by_members=corrected > LINKEDIN_MEMBERS,
+        views_if_everyone_posts=views_per_post(honest, assumptions),
         company_followers=company_followers,
+        times_company=times_company(honest, company_followers),
         assumptions=assumptions,
     )

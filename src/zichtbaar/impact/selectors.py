@@ -11,18 +11,23 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from zichtbaar.impact import anonymity, reach
 from zichtbaar.impact import dashboard_parts as parts
-from zichtbaar.impact.models import ReachSettings
+from zichtbaar.impact.models import ClickSummary, ReachSettings
+from zichtbaar.moments.models import Moment
 from zichtbaar.orgs.models import Membership, Organisation, Team
-from zichtbaar.sharing.models import Share
+from zichtbaar.sharing import selectors as sharing_selectors
+from zichtbaar.sharing.linkedin import configured as linkedin_configured
+from zichtbaar.sharing.models import ClickDaily, Share, TrackedLink
 from zichtbaar.sharing.selectors import clicks_brought
 
 PERIODS = (30, 90, 365)
@@ -73,10 +78,16 @@ def quarter_start(today: dt.date) -> dt.date:
 
 
 @dataclass
-class MyShare:
-    share: Share
+class MyImpactRow:
+    """One moment the person shared, with the clicks its tracked link brought since they joined.
+
+    A person has one tracked link per moment, so two shares of one moment bring their clicks to
+    the same link: the row lists both dates and shows the link's clicks once.
+    """
+
+    moment: Moment
+    shared_at: list[dt.datetime]  # newest first; empty: a link made but no share recorded
     clicks: int | None  # None: no tracked link (clicks not counted)
-    visitors: int | None
 
 
 @dataclass
@@ -86,65 +97,118 @@ class MyImpact:
     followers: int
     views: tuple[int, int]
     consent: bool
-    shares: list[MyShare]
+    since: dt.datetime  # the one period of every click and share figure: since they joined
     shares_total: int
-    quarter_shares: int
-    quarter_visitors: int
-    quarter_clicks: int
-    all_visitors: int
-    all_clicks: int
-    more: bool
+    clicks: int  # clicks_brought: the digest's figure, the sum of the rows
+    rows: list[MyImpactRow]
+    older_moments: int  # moments beyond MY_SHARES rows, folded into one line
+    older_clicks: int
     assumptions: reach.Assumptions
     updated: dt.datetime | None = None
 
+    @property
+    def more(self) -> bool:
+        return self.older_moments > 0
+
+    @property
+    def rows_clicks(self) -> int:
+        """What the rows add up to (the folded line included): always equals `clicks`."""
+        return sum(r.clicks or 0 for r in self.rows) + self.older_clicks
+
 
 def my_impact(membership: Membership, assumptions: reach.Assumptions) -> MyImpact:
-    """Only this person's own figures: every query is filtered on their user id."""
+    """Only this person's own figures, one period for all of them: since they joined.
+
+    Clicks come from `clicks_brought` alone (per tracked link), so the rows, the tile, the
+    headline and the digest e-mail show the same figure. Rows are per moment, because a
+    person's tracked link is per moment: shares of one moment are one row with their dates.
+    """
     user = membership.user
     profile = user.profile
     org_id = membership.org_id
-    since = timezone.make_aware(
-        dt.datetime.combine(quarter_start(timezone.localdate()), dt.time.min)
-    )
     # Filtered on the person alone (their index), the organisation checked in Python: a
     # person has few shares, an organisation many.
-    own = sorted(
-        (
-            (at, pk, link_id)
-            for pk, org, at, link_id in Share.objects.filter(user_id=user.pk).values_list(
-                "id", "org_id", "shared_at", "link_id"
-            )
-            if org == org_id
-        ),
+    own = [
+        (at, moment_id, link_id)
+        for org, at, moment_id, link_id in Share.objects.filter(user_id=user.pk).values_list(
+            "org_id", "shared_at", "moment_id", "link_id"
+        )
+        if org == org_id
+    ]
+    brought = clicks_brought(org_id, [user.pk])[user.pk]  # the digest e-mail's figure too
+    dates: dict[int, list[dt.datetime]] = {}
+    links: dict[int, set[int]] = {}
+    for at, moment_id, link_id in own:
+        dates.setdefault(moment_id, []).append(at)
+        if link_id is not None:
+            links.setdefault(moment_id, set()).add(link_id)
+    known = {link for ids in links.values() for link in ids}
+    unshared = [link for link in brought.links if link not in known]
+    if unshared:  # clicks on a link whose share was never recorded still count in the total
+        for link_id, moment_id in TrackedLink.objects.filter(
+            pk__in=unshared, org_id=org_id, user_id=user.pk
+        ).values_list("id", "moment_id"):
+            dates.setdefault(moment_id, [])
+            links.setdefault(moment_id, set()).add(link_id)
+
+    def clicks_of(moment_id: int) -> int | None:
+        ids = links.get(moment_id)
+        if not ids:
+            return None
+        return sum(brought.links[i].clicks for i in ids if i in brought.links)
+
+    newest_first = sorted(
+        dates,
+        key=lambda m: max(dates[m]) if dates[m] else dt.datetime.min.replace(tzinfo=dt.UTC),
         reverse=True,
     )
-    counts = {"total": len(own), "quarter": sum(1 for at, _p, _l in own if at >= since)}
-    quarter_links = {link for at, _p, link in own if at >= since and link is not None}
-    newest = [pk for _at, pk, _l in own[: MY_SHARES + 1]]
-    found = Share.objects.filter(pk__in=newest).select_related("moment").in_bulk()
-    shares = [found[pk] for pk in newest if pk in found]
-    brought = clicks_brought(org_id, [user.pk])[user.pk]  # the digest e-mail's figure too
-    per_link = {link: (c.clicks, c.visitors) for link, c in brought.links.items()}
+    listed, folded = newest_first[:MY_SHARES], newest_first[MY_SHARES:]
+    moments = Moment.objects.in_bulk(listed)
+    rows = [
+        MyImpactRow(moments[m], sorted(dates[m], reverse=True), clicks_of(m))
+        for m in listed
+        if m in moments
+    ]
     network = reach.network(profile.connections, profile.followers, assumptions)
-    rows = []
-    for s in shares[:MY_SHARES]:
-        c, v = per_link.get(s.link_id, (0, 0)) if s.link_id else (None, None)
-        rows.append(MyShare(s, c, v))
     return MyImpact(
         network=network,
         connections=profile.connections,
         followers=profile.followers,
         views=reach.views_per_post(network, assumptions),
         consent=profile.consent_tracking,
-        shares=rows,
-        shares_total=counts["total"],
-        quarter_shares=counts["quarter"],
-        quarter_visitors=sum(per_link.get(i, (0, 0))[1] for i in quarter_links),
-        quarter_clicks=sum(per_link.get(i, (0, 0))[0] for i in quarter_links),
-        all_visitors=brought.visitors,
-        all_clicks=brought.clicks,
-        more=len(shares) > MY_SHARES,
+        since=membership.created_at,
+        shares_total=len(own),
+        clicks=brought.clicks,
+        rows=rows,
+        older_moments=len(folded),
+        older_clicks=sum(clicks_of(m) or 0 for m in folded),
         assumptions=assumptions,
+    )
+
+
+@dataclass
+class MyMeasured:
+    """What LinkedIn itself measured for the person's posts made through Zichtbaar: kept apart
+    from the estimates above, never added to them. `analytics`: the operator's LinkedIn app
+    may read post analytics (without it every figure here stays unknown)."""
+
+    analytics: bool
+    totals: sharing_selectors.MeasuredReach
+    posts: list[Any]  # sharing.LinkedInPost, sent, newest first
+
+    @property
+    def any_measured(self) -> bool:
+        return any(p.metrics_at for p in self.posts)
+
+
+def my_measured(membership: Membership) -> MyMeasured | None:
+    """My impact's "measured by LinkedIn" part; None where no LinkedIn app is configured."""
+    if not linkedin_configured():
+        return None
+    return MyMeasured(
+        analytics=bool(settings.ZICHTBAAR_LINKEDIN_ANALYTICS),
+        totals=sharing_selectors.linkedin_reach_of(membership),
+        posts=sharing_selectors.linkedin_sent_posts_of(membership),
     )
 
 
@@ -199,6 +263,8 @@ def dashboard(
 
     Composes the parts in `dashboard_parts`: the people in scope, their participation and
     reach, the clicks, the weekly trend and the tables per team, moment, type and barrier.
+    The click parts, the heaviest, come from the ClickSummary the click rollup writes (the
+    only thing that changes clicks), when it is today's and for the same people.
     """
     today = today or timezone.localdate()
     k = anonymity.threshold()
@@ -213,8 +279,7 @@ def dashboard(
     clicks_qs = parts.scoped_clicks(org, team, start, today)
     period_shares = shares_qs.filter(shared_at__gte=start_at)
     took_part = parts.participation(shares_qs, people, start_at, now)
-    clicks = parts.clicks_per_day_and_team(clicks_qs, weeks[0])
-    clicks_by_moment = parts.clicks_per_moment(clicks_qs)
+    clicks, clicks_by_moment = _click_parts(org, clicks_qs, weeks[0], team, period, today)
 
     hidden = anonymity.total_hidden(people.people, k)
     db = Dashboard(
@@ -235,7 +300,9 @@ def dashboard(
         visitors=clicks.visitors,
         views_realised=reach.views_per_post(took_part.views, assumptions),
         reach=parts.scope_reach(org, people, assumptions),
-        weeks=parts.trend(weeks, parts.shares_per_week(period_shares, weeks[0]), clicks.by_week),
+        weeks=parts.trend(
+            weeks, parts.shares_per_week(period_shares, weeks[0]), clicks.by_week, start, today
+        ),
     )
 
     def total() -> parts.Total:
@@ -260,6 +327,35 @@ def dashboard(
     )
     db.tables.append(parts.barrier_table(people, hidden, k))
     return db
+
+
+def _click_parts(
+    org: Organisation,
+    clicks_qs: QuerySet[ClickDaily],
+    first_monday: dt.date,
+    team: Team | None,
+    period: int,
+    today: dt.date,
+) -> tuple[parts.Clicks, dict[int, tuple[int, int]]]:
+    """The click parts of the dashboard: from the rollup's ClickSummary when it was written
+    today with the same people, else summed from ClickDaily (two grouped queries)."""
+    found = {
+        row.team_id: row.data
+        for row in ClickSummary.objects.filter(
+            Q(team=None) | Q(team=team) if team else Q(team=None),
+            org=org,
+            period=period,
+            computed_for=today,
+            people=parts.people_version(org),
+        ).only("team_id", "data")
+    }
+    if None in found:  # the organisation's row: the summary was written
+        key = team.pk if team else None
+        return parts.clicks_from_data(found.get(key, {}))
+    return (
+        parts.clicks_per_day_and_team(clicks_qs, first_monday),
+        parts.clicks_per_moment(clicks_qs),
+    )
 
 
 DASHBOARD_CACHE_SECONDS = 120

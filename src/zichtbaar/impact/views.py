@@ -8,7 +8,7 @@ import io
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,8 +19,8 @@ from zichtbaar.orgs.decorators import comms_required, member_required
 from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.orgs.models import Team
 
-SUM_DEFAULT_PEOPLE = 50
-SUM_DEFAULT_CONNECTIONS = 500
+SUM_DEFAULT_PEOPLE = 50  # the seed's example: 50 colleagues x 500 connections
+SUM_DEFAULT_CONNECTIONS = reach.TYPICAL_CONNECTIONS
 
 
 @member_required
@@ -30,7 +30,16 @@ def my_impact(request: TenantRequest) -> HttpResponse:
     settings_row = selectors.reach_settings_for(request.org)
     data = selectors.my_impact(request.membership, settings_row.assumptions())
     data.updated = updated
-    return render(request, "impact/mine.html", {"impact": data, "a": data.assumptions})
+    return render(
+        request,
+        "impact/mine.html",
+        {
+            "impact": data,
+            "a": data.assumptions,
+            # LinkedIn's own figures for posts made through Zichtbaar, apart from the estimates.
+            "measured": selectors.my_measured(request.membership),
+        },
+    )
 
 
 @member_required
@@ -41,8 +50,11 @@ def the_sum(request: TenantRequest) -> HttpResponse:
     real = selectors.reach_for(org, assumptions)
     real_known = real.people >= anonymity.threshold() and real.average_network > 0
     prefill = {
-        "people": real.people if real_known else SUM_DEFAULT_PEOPLE,
-        "connections": real.average_network if real_known else SUM_DEFAULT_CONNECTIONS,
+        "people": min(real.people, reach.SUM_MAX_PEOPLE) if real_known else SUM_DEFAULT_PEOPLE,
+        # a network may count followers, which can be more than LinkedIn's connection limit
+        "connections": min(real.average_network, reach.SUM_MAX_CONNECTIONS)
+        if real_known
+        else SUM_DEFAULT_CONNECTIONS,
     }
     form = SumForm(request.GET if "people" in request.GET else prefill)
     result = None
@@ -53,14 +65,22 @@ def the_sum(request: TenantRequest) -> HttpResponse:
             org.linkedin_followers,
             assumptions,
         )
+    htmx = bool(request.headers.get("HX-Request"))
     context = {
         "form": form,
         "r": result,
         "a": assumptions,
         "real_known": real_known,
         "prefill": prefill,
+        "htmx": htmx,
+        "members": reach.LINKEDIN_MEMBERS,
+        "members_source": _(reach.LINKEDIN_MEMBERS_SOURCE),
+        "max_people": reach.SUM_MAX_PEOPLE,
+        "max_connections": reach.SUM_MAX_CONNECTIONS,
     }
-    if request.headers.get("HX-Request"):
+    if htmx:
+        # The result, and out of band the messages under each field (the fields themselves
+        # stay as they are, so typing is never interrupted).
         return render(request, "impact/_sum_result.html", context)
     return render(request, "impact/sum.html", context, status=200 if form.is_valid() else 400)
 
@@ -148,6 +168,11 @@ def dashboard(request: TenantRequest) -> HttpResponse:
     return render(request, "impact/dashboard.html", context)
 
 
+def _decimal(value: float) -> str:
+    """7.5 as the reader's language writes it (7,5 in Dutch), without trailing zeros."""
+    return f"{value:g}".replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
+
+
 def _export_rows(db: selectors.Dashboard) -> dict[str, list[list[object]]]:
     """Sheets of rows; hidden cells are empty with the reason in the last column."""
     why_small = _("hidden: fewer than %(k)s people") % {"k": db.threshold}
@@ -174,8 +199,8 @@ def _export_rows(db: selectors.Dashboard) -> dict[str, list[list[object]]]:
         [_("Overlap assumed (%)"), round(db.reach.assumptions.overlap * 100, 2), ""],
         [
             _("Organic reach assumed (%)"),
-            f"{db.reach.assumptions.organic_reach_low * 100:g}–"
-            f"{db.reach.assumptions.organic_reach_high * 100:g}",
+            f"{_decimal(db.reach.assumptions.organic_reach_low * 100)}–"
+            f"{_decimal(db.reach.assumptions.organic_reach_high * 100)}",
             db.reach.assumptions.source,
         ],
     ]
@@ -217,12 +242,21 @@ def _export_dashboard(request: TenantRequest) -> selectors.Dashboard:
 
 @comms_required
 def export_csv(request: TenantRequest) -> HttpResponse:
+    """One CSV with a block per table. Where the language writes a decimal comma (Dutch), the
+    separator is a semicolon and decimals have a comma, as Excel in that language expects;
+    otherwise commas and decimal points."""
     db = _export_dashboard(request)
+    comma = formats.get_format("DECIMAL_SEPARATOR") == ","
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if comma else ",")
+
+    def local(value: object) -> object:
+        return _decimal(value) if comma and isinstance(value, float) else value
+
     for name, rows in _export_rows(db).items():
         writer.writerow(exports.row([f"# {name}"]))
-        writer.writerows(exports.csv_rows(rows))  # names never become formulas
+        # Names never become formulas (neutralised first); then decimals as the language has.
+        writer.writerows([[local(v) for v in r] for r in exports.csv_rows(rows)])
         writer.writerow([])
     response = HttpResponse(
         "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"
@@ -269,6 +303,9 @@ def assumptions(request: TenantRequest) -> HttpResponse:
     form = ReachSettingsForm.from_settings(
         current, request.POST if request.method == "POST" else None
     )
+    if current.source.strip() == reach.DEFAULT_SOURCE:
+        # The default source is shown translated below the form; an empty field keeps it.
+        form.initial["source"] = ""
     if request.method == "POST" and form.is_valid():
         services.save_reach_settings(org, by=request.user, **form.fractions())
         messages.success(request, _("Saved. Every reach figure now uses these assumptions."))
@@ -281,6 +318,10 @@ def assumptions(request: TenantRequest) -> HttpResponse:
             "current": current,
             "a": current.assumptions(),
             "custom": current.pk is not None,
+            "members": reach.LINKEDIN_MEMBERS,
+            "members_source": _(reach.LINKEDIN_MEMBERS_SOURCE),
+            "typical": reach.TYPICAL_CONNECTIONS,
+            "typical_source": _(reach.TYPICAL_CONNECTIONS_SOURCE),
         },
         status=400 if form.errors else 200,
     )
