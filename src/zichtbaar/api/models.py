@@ -71,3 +71,62 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+
+class ScimToken(models.Model):
+    """A bearer token for SCIM provisioning (/scim/v2/), one organisation's identity provider
+    (Entra ID, Okta) creating, updating and deactivating its people and teams. Stored as the
+    SHA-256 of the secret, like ApiToken; the secret is shown once."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="scim_tokens")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SCIM token")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ScimUser(models.Model):
+    """What an identity provider calls a membership: its userName and externalId, and whether
+    it deleted the person (DELETE deactivates the membership and keeps the data until erasure;
+    the resource is gone for SCIM, as RFC 7644 section 3.6 asks)."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="scim")
+    user_name = models.CharField(max_length=254)
+    external_id = models.CharField(max_length=254, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("SCIM user")
+
+    def __str__(self) -> str:
+        return self.user_name
+
+
+class ScimGroup(models.Model):
+    """The identity provider's externalId of a team it provisions."""
+
+    team = models.OneToOneField("orgs.Team", on_delete=models.CASCADE, related_name="scim")
+    external_id = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("SCIM group")
+
+    def __str__(self) -> str:
+        return self.external_id
