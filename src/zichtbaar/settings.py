@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "zichtbaar.home",
     "zichtbaar.privacy",
     "zichtbaar.demo",
+    "zichtbaar.workshops",
+    "zichtbaar.integrations",
+    "ninja",  # its static files: the API docs page (Swagger UI) without any CDN
+    "zichtbaar.api",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zichtbaar.orgs.context_processors.tenant",
+                "zichtbaar.sharing.context_processors.linkedin_connection",
             ],
         },
     },
@@ -331,3 +336,33 @@ except ValueError as exc:
 ZICHTBAAR_WRITER = env("ZICHTBAAR_WRITER").strip() or (
     "zichtbaar.compose.llm.LanguageModelWriter" if ZICHTBAAR_LLM_BASE_URL else ""
 )
+
+# Direct posting to LinkedIn for people who connect their account (docs/linkedin.md). Hidden
+# unless the operator registered a LinkedIn app: its client id, a file with its secret, the
+# redirect URL registered there, and a Fernet key for the tokens at rest (first key encrypts,
+# all decrypt: rotation in docs/linkedin.md).
+ZICHTBAAR_LINKEDIN_CLIENT_ID = env("ZICHTBAAR_LINKEDIN_CLIENT_ID").strip()
+ZICHTBAAR_LINKEDIN_CLIENT_SECRET_FILE = env("ZICHTBAAR_LINKEDIN_CLIENT_SECRET_FILE").strip()
+ZICHTBAAR_LINKEDIN_REDIRECT_URL = env(
+    "ZICHTBAAR_LINKEDIN_REDIRECT_URL", f"{SITE_URL}/linkedin/callback/"
+).strip()
+ZICHTBAAR_LINKEDIN_TOKEN_KEYS = [
+    key.strip() for key in env("ZICHTBAAR_LINKEDIN_TOKEN_KEYS").split(",") if key.strip()
+]
+ZICHTBAAR_LINKEDIN_OAUTH_URL = env(
+    "ZICHTBAAR_LINKEDIN_OAUTH_URL", "https://www.linkedin.com/oauth/v2"
+).rstrip("/")
+ZICHTBAAR_LINKEDIN_API_URL = env("ZICHTBAAR_LINKEDIN_API_URL", "https://api.linkedin.com").rstrip(
+    "/"
+)
+# LinkedIn retires a version about a year after its release and then answers 426
+# NONEXISTENT_VERSION: 202603 sunsets on 2027-03-16 (LinkedIn's migrations table). Move to a
+# newer one before then, and set its sunset date too (a system check warns 30 days ahead).
+ZICHTBAAR_LINKEDIN_VERSION = env("ZICHTBAAR_LINKEDIN_VERSION", "202603").strip()
+ZICHTBAAR_LINKEDIN_VERSION_SUNSET = env("ZICHTBAAR_LINKEDIN_VERSION_SUNSET", "2027-03-16").strip()
+# Only once LinkedIn approved the app for r_member_postAnalytics (Community Management API).
+ZICHTBAAR_LINKEDIN_ANALYTICS = envbool("ZICHTBAAR_LINKEDIN_ANALYTICS", False)
+try:
+    ZICHTBAAR_LINKEDIN_TIMEOUT = float(env("ZICHTBAAR_LINKEDIN_TIMEOUT", "15"))
+except ValueError as exc:
+    raise ImproperlyConfigured("ZICHTBAAR_LINKEDIN_TIMEOUT must be a number of seconds") from exc

@@ -25,6 +25,10 @@ urlpatterns = [
     path("", include("zichtbaar.surveys.urls")),
     path("", include("zichtbaar.nudges.urls")),
     path("", include("zichtbaar.privacy.urls")),
+    path("", include("zichtbaar.sharing.linkedin.urls")),
+    path("", include("zichtbaar.workshops.urls")),
+    path("", include("zichtbaar.integrations.urls")),
+    path("", include("zichtbaar.api.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

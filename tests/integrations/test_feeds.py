@@ -39,6 +39,8 @@ def item(n: int, link: str = "", title: str = "", extra: str = "") -> str:
 
 @pytest.fixture
 def feed(acme, alice, server):
+    acme.default_language = "en"  # a feed's outcome is written in the organisation's language
+    acme.save()
     return Feed.objects.create(
         org=acme,
         name="Company blog",
@@ -224,3 +226,11 @@ def test_feeds_are_private_to_comms_of_their_organisation(login, client, bob, ot
     for url in [*urls, reverse("integrations:feed_add")]:
         assert client.get(url).status_code == 403
     assert Feed.objects.filter(pk=feed.pk).exists()
+
+
+def test_the_outcome_is_in_the_organisations_language(acme, feed, server):
+    acme.default_language = "nl"
+    acme.save()
+    server.routes["/feed"] = (200, {"Content-Type": RSS}, rss([item(1)]))
+    feeds.fetch(Feed.objects.get(pk=feed.pk))
+    assert Feed.objects.get(pk=feed.pk).last_result == "1 nieuw concept."

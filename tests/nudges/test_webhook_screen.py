@@ -316,14 +316,16 @@ def test_a_test_message_reaches_the_channel_once(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200  # the status, which polls itself until sent or failed
-    assert 'hx-trigger="every 2s"' in response.content.decode()
+    assert 'data-hx-trigger="every 2s"' in response.content.decode()
     [request] = hook.requests  # delivered through the outbox once the transaction committed
     assert request["json"]["text"].startswith("Test message from Zichtbaar")
     assert "Acme" in request["json"]["blocks"][0]["text"]["text"]
     row = Message.objects.get(kind=Kind.CHAT_TEST)
     assert (row.status, row.webhook, row.channel, row.org) == (Status.SENT, webhook, "slack", acme)
     status = client.get(f"{url}{row.pk}/", HTTP_HX_REQUEST="true").content.decode()
-    assert "Test message sent" in status and "hx-trigger" not in status  # done: no more polling
+    assert (
+        "Test message sent" in status and "data-hx-trigger" not in status
+    )  # done: no more polling
 
     # A second click in the same minute is the same message: nothing is sent twice.
     with django_capture_on_commit_callbacks(execute=True):
@@ -357,7 +359,7 @@ def test_without_javascript_the_test_shows_a_status_page(login, alice, acme, hoo
     assert response["Location"] == f"/comms/nudges/webhooks/{webhook.pk}/test/{row.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert 'aria-live="polite"' in page and "waiting to be sent" in page
-    assert 'hx-trigger="every 2s"' in page  # with htmx, the status refreshes itself
+    assert 'data-hx-trigger="every 2s"' in page  # with htmx, the status refreshes itself
     delivery.deliver(acme.pk)
     partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "Test message sent" in partial and "<html" not in partial
@@ -391,5 +393,5 @@ def test_a_test_message_waiting_for_a_retry_keeps_polling(login, alice, acme, ho
     status = client.get(
         f"/comms/nudges/webhooks/{webhook.pk}/test/{row.pk}/", HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "tried again" in status and "503" in status and 'hx-trigger="every 5s"' in status
+    assert "tried again" in status and "503" in status and 'data-hx-trigger="every 5s"' in status
     assert "Waiting to be tried again" in client.get("/comms/nudges/webhooks/").content.decode()

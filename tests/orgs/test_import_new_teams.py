@@ -68,7 +68,7 @@ def test_a_typo_waits_for_confirmation_and_nothing_is_written(
     assert "Did you mean “Cloud”?" in page
     assert "“Data”" in page and "row 5" in page
     assert "Create these 2 teams and import" in page
-    assert 'hx-trigger="every 1s"' not in page  # it waits for a person, not for the worker
+    assert 'data-hx-trigger="every 1s"' not in page  # it waits for a person, not for the worker
     # Nothing written: no people, no teams, and not even the existing-team row.
     assert imported(acme) == 0
     assert not User.objects.filter(email__in=NEWCOMERS).exists()

@@ -5,8 +5,8 @@ dana (Acme's administrator), oscar (comms at Other BV, who must never reach Acme
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.test import Client
+from django.utils import translation
 
 from tests.conftest import _person
 from zichtbaar.impact import selectors as impact

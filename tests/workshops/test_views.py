@@ -235,3 +235,28 @@ def test_only_colleagues_can_be_invited(login, trainer, mallory):
     assert response.status_code == 400
     assert "invite_text" in response.context["form"].errors
     assert not Workshop.objects.exists()
+
+
+def test_what_i_answered_in_a_workshop_is_in_my_own_export(client, workshop, people):
+    from zichtbaar.privacy.selectors import personal_data
+
+    services.go_to_step(workshop, Step.POLL)
+    participant = _join(client, workshop, people[0])
+    services.answer_poll(participant, "value", keep_on_profile=False)
+    services.give_connections(participant, 420)
+    data = personal_data(people[0])
+    assert data["workshops"] == [
+        {
+            "organisation": "Acme",
+            "workshop": "LinkedIn for Engineering",
+            "date": workshop.held_on,
+            "joined": participant.joined_at,
+            "barrier": "value",
+            "connections": 420,
+            "guideline_read": None,
+            "started_writing": None,
+            "next_moment_kind": None,
+            "follow_ups_off": False,
+        }
+    ]
+    assert personal_data(people[1])["workshops"] == []

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from zichtbaar.moments.models import Moment, MomentStatus
 from zichtbaar.orgs.models import Barrier, Membership, Organisation, Role, Team
 from zichtbaar.sharing.models import Share
-from zichtbaar.sharing.services import record_share
+from zichtbaar.sharing.services import get_or_create_link, record_share
 from zichtbaar.workshops import services
 from zichtbaar.workshops.models import Participant, Workshop
 
@@ -65,21 +66,34 @@ def load_demo_workshops(org: Organisation, now: dt.datetime | None = None) -> li
         ).order_by("-happened_on")[:8]
     )
     start = timezone.make_aware(dt.datetime.combine(held, dt.time(9)))
-    for membership in joined:
+    # The demo's shares all carry a tracked link, so only those who consented share more.
+    for membership in [m for m in joined if m.user.profile.consent_tracking]:
         # About one extra share every five weeks after the workshop.
         for week in range(6):
-            if rng.random() < 0.2 and moments:
-                moment = rng.choice(moments)
-                if Share.objects.filter(moment=moment, user=membership.user).exists():
-                    continue
-                record_share(
-                    moment=moment,
-                    user=membership.user,
-                    text=moment.text(membership.user.profile.language).title,
-                    post_url="",
-                    angle="",
-                    shared_at=start + dt.timedelta(weeks=week, days=rng.randint(1, 5), hours=2),
-                )
+            if rng.random() >= 0.2:
+                continue
+            at = start + dt.timedelta(weeks=week, days=rng.randint(1, 5), hours=2)
+            open_then = [
+                m
+                for m in moments
+                if (m.shareable_from is None or m.shareable_from <= at)
+                and (m.shareable_until is None or m.shareable_until >= at)
+            ]
+            if not open_then:
+                continue
+            moment = rng.choice(open_then)
+            if Share.objects.filter(moment=moment, user=membership.user).exists():
+                continue
+            link = get_or_create_link(moment, membership.user)  # as a share from the page
+            title = moment.text(membership.user.profile.language).title
+            record_share(
+                moment=moment,
+                user=membership.user,
+                text=f"{title}\n\n{settings.SITE_URL}/l/{link.code}" if link else title,
+                post_url="",
+                angle="",
+                shared_at=at,
+            )
     today_workshop = services.create_workshop(
         org, trainer.user_id, title="LinkedIn-workshop Data & AI", held_on=today
     )

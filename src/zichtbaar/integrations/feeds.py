@@ -20,7 +20,7 @@ import nh3
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
@@ -145,8 +145,13 @@ def due_feeds(now: datetime) -> list[tuple[int, int]]:
 
 
 def fetch(feed: Feed, now: datetime | None = None) -> Outcome:
-    """Fetch a (claimed) feed and bring its new items in; the outcome is kept on the feed."""
-    now = now or timezone.now()
+    """Fetch a (claimed) feed and bring its new items in; the outcome is kept on the feed,
+    in the organisation's language (the same whether cron or a comms click fetched it)."""
+    with translation.override(feed.org.default_language):
+        return _fetch(feed, now or timezone.now())
+
+
+def _fetch(feed: Feed, now: datetime) -> Outcome:
     headers = {
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
     }

@@ -91,7 +91,5 @@ def active_members_by_address(org_id: int, addresses: list[str]) -> dict[str, Me
     if not addresses:
         return {}
     match = functools.reduce(operator.or_, (Q(user__email__iexact=a) for a in addresses))
-    members = Membership.objects.filter(match, org_id=org_id, is_active=True).select_related(
-        "user"
-    )
+    members = Membership.objects.filter(match, org_id=org_id, is_active=True).select_related("user")
     return {m.user.email.casefold(): m for m in members}
