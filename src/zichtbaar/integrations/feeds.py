@@ -22,11 +22,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
 from zichtbaar.integrations import transport
-from zichtbaar.integrations.models import Feed, FeedItem
+from zichtbaar.integrations.models import CREATED, NOT_MODIFIED, Feed, FeedItem
 from zichtbaar.moments import services as moment_services
 from zichtbaar.moments.models import MomentType
 from zichtbaar.nudges.channels import Permanent, Retry
@@ -145,8 +144,9 @@ def due_feeds(now: datetime) -> list[tuple[int, int]]:
 
 
 def fetch(feed: Feed, now: datetime | None = None) -> Outcome:
-    """Fetch a (claimed) feed and bring its new items in; the outcome is kept on the feed,
-    in the organisation's language (the same whether cron or a comms click fetched it)."""
+    """Fetch a (claimed) feed and bring its new items in; the outcome is kept on the feed (a
+    problem in the organisation's language, the same whether cron or a comms click fetched it;
+    the result as a code, said in the reader's language)."""
     with translation.override(feed.org.default_language):
         return _fetch(feed, now or timezone.now())
 
@@ -183,14 +183,13 @@ def _fetch(feed: Feed, now: datetime) -> Outcome:
         outcome.error = problem.reason
     feed.last_fetched_at = now
     feed.last_error = outcome.error[:400]
+    # Kept as a code, said in the reader's language (Feed.result_text).
     if outcome.error:
         feed.last_result = ""
     elif outcome.not_modified:
-        feed.last_result = _("Not changed since the last fetch.")
+        feed.last_result = NOT_MODIFIED
     else:
-        feed.last_result = ngettext("%(n)s new draft.", "%(n)s new drafts.", outcome.created) % {
-            "n": outcome.created
-        }
+        feed.last_result = f"{CREATED}{outcome.created}"
     Feed.objects.filter(pk=feed.pk).update(
         last_fetched_at=feed.last_fetched_at,
         last_error=feed.last_error,

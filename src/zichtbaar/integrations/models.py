@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.moments.models import Moment, MomentType
@@ -102,6 +103,11 @@ class Delivery(models.Model):
         return f"{self.event_id} -> {self.endpoint_id}: {self.status}"
 
 
+# How the last fetch went, as a code: said in the reader's language by `Feed.result_text`.
+NOT_MODIFIED = "not-modified"
+CREATED = "created:"
+
+
 class Feed(models.Model):
     """An RSS or Atom feed whose new items arrive as moment drafts."""
 
@@ -124,7 +130,7 @@ class Feed(models.Model):
     next_fetch_at = models.DateTimeField(default=timezone.now)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=400, blank=True)
-    last_result = models.CharField(max_length=200, blank=True)
+    last_result = models.CharField(max_length=200, blank=True)  # NOT_MODIFIED or CREATED<n>
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -133,6 +139,16 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def result_text(self) -> str:
+        """How the last fetch went, in the reader's language."""
+        if self.last_result == NOT_MODIFIED:
+            return gettext("Not changed since the last fetch.")
+        if self.last_result.startswith(CREATED):
+            n = int(self.last_result.removeprefix(CREATED) or 0)
+            return ngettext("%(n)s new draft.", "%(n)s new drafts.", n) % {"n": n}
+        return ""
 
 
 class FeedItem(models.Model):
