@@ -12,7 +12,22 @@ MAX_EXAMPLES = 10  # per operation: the run stays well under a minute on this ma
 
 
 @pytest.fixture
-def seeded(acme, alice, bob, carol, make_moment, make_token):
+def keep_connection():
+    """Requests go straight to the WSGI app, not through Django's test client, so do what the
+    client does: don't let the end of a request close the test's database connection (on
+    PostgreSQL that would close the transaction the test runs in)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(acme, alice, bob, carol, make_moment, make_token, keep_connection):
     from zichtbaar.moments.models import MomentStatus
 
     make_moment()
