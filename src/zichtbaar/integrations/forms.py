@@ -11,27 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from zichtbaar.integrations import transport
 from zichtbaar.integrations.models import EventType, Feed
 from zichtbaar.moments.models import MomentType
+from zichtbaar.orgs.forms import DescribedErrors
 
 RULE_ROWS = 5
 
 
-class _Described(forms.Form):
-    def full_clean(self) -> None:
-        """Tie each field's error list to its input, so a screen reader reads it there."""
-        super().full_clean()
-        first = True
-        for name in self.fields:
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            ids = [f"{bound.auto_id}_errors"]
-            if bound.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-describedby"] = " ".join(ids)
-            if first:
-                attrs["autofocus"] = True
-                first = False
+class _Described(DescribedErrors, forms.Form):
+    pass
 
 
 def _address_field(label: Any, help_text: Any) -> forms.CharField:

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from zichtbaar.nudges.models import Preference, Webhook
+from zichtbaar.orgs.forms import DescribedErrors
 from zichtbaar.orgs.models import Language
 
 WEEKDAYS = [
@@ -121,7 +122,7 @@ def local_webhooks_allowed() -> bool:
     return bool(settings.DEBUG or getattr(settings, "TESTING", False))
 
 
-class WebhookForm(forms.ModelForm):
+class WebhookForm(DescribedErrors, forms.ModelForm):
     """Add or edit a webhook. On edit the address field starts empty: it is a secret and is
     never sent back to the browser; leaving it empty keeps the current one."""
 
@@ -165,23 +166,6 @@ class WebhookForm(forms.ModelForm):
             )
         kind = cast(forms.ChoiceField, self.fields["kind"])
         kind.choices = list(Webhook.Kind.choices)
-
-    def full_clean(self) -> None:
-        """Tie each field's error list to its input, so a screen reader reads it there."""
-        super().full_clean()
-        first = True
-        for name in self.fields:
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            ids = [f"{bound.auto_id}_errors"]
-            if bound.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-describedby"] = " ".join(ids)
-            if first:  # the cursor lands on the first field to fix
-                attrs["autofocus"] = True
-                first = False
 
     def clean(self) -> dict[str, Any]:
         super().clean()

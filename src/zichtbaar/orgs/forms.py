@@ -11,6 +11,28 @@ from zichtbaar.orgs.models import Barrier, Profile, Role, Team, VoiceAddress, Vo
 from zichtbaar.orgs.network import MAX_CONNECTIONS, TYPICAL_CONNECTIONS
 
 
+class DescribedErrors:
+    """Ties each field's error list to its input, so a screen reader reads it there, and puts
+    the cursor on the first field to fix. Mix in before the Django form class."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        first = True
+        for name in form.fields:
+            if name not in form.errors:
+                continue
+            bound = form[name]
+            ids = [f"{bound.auto_id}_errors"]
+            if bound.help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            attrs = form.fields[name].widget.attrs
+            attrs["aria-describedby"] = " ".join(ids)
+            if first:
+                attrs["autofocus"] = True
+                first = False
+
+
 class LanguageForm(forms.ModelForm):
     class Meta:
         model = Profile
