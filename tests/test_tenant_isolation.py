@@ -126,6 +126,8 @@ def test_every_object_url_is_scoped_to_the_organisation(login, bob, alice, forei
         "feed_id": [foreign["feed"].pk],
         # posting another organisation's moment through LinkedIn's API
         "via": ["now", "schedule"],
+        # an organisation's sign-in page (public by design): unknown ones are 404
+        "slug": ["org0", "unknown"],
     }
     checked = 0
     for route, pattern in _patterns(get_resolver()):

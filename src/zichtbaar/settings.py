@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    # Single sign-on per organisation (zichtbaar.sso) and Sign in with LinkedIn.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
@@ -78,6 +82,7 @@ INSTALLED_APPS = [
     "zichtbaar.demo",
     "zichtbaar.workshops",
     "zichtbaar.integrations",
+    "zichtbaar.sso",
     "ninja",  # its static files: the API docs page (Swagger UI) without any CDN
     "zichtbaar.api",
 ]
@@ -97,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "zichtbaar.orgs.middleware.TenantMiddleware",
+    "zichtbaar.sso.middleware.SingleSignOnRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "zichtbaar.urls"
@@ -201,7 +207,18 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env("ZICHTBAAR_LOGIN_FAILED_LIMIT", "10/m/ip,5/300s/key"),
 }
 # People join through an invitation or an import; open sign-up is an operator's choice.
-ACCOUNT_ADAPTER = "zichtbaar.orgs.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "zichtbaar.sso.adapters.AccountAdapter"  # orgs' adapter + SSO required
+# Single sign-on (zichtbaar.sso): an organisation's provider is configured in the app and only
+# signs in addresses of its own domains; accounts are matched by sso/adapters.py, never by
+# allauth's e-mail authentication (which could open another organisation's account).
+SOCIALACCOUNT_ADAPTER = "zichtbaar.sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the organisation's provider vouches for its domain
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 ZICHTBAAR_OPEN_SIGNUP = envbool("ZICHTBAAR_OPEN_SIGNUP", False)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"

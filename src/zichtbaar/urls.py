@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("zichtbaar.workshops.urls")),
     path("", include("zichtbaar.integrations.urls")),
     path("", include("zichtbaar.api.urls")),
+    path("", include("zichtbaar.sso.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

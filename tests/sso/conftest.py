@@ -1,0 +1,57 @@
+"""A real OpenID provider (oidc-provider-mock) on a free port, and helpers that walk its login
+with an HTTP client, the way a browser follows the redirects."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+
+@pytest.fixture(scope="session")
+def oidc_server():
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def oidc_idp(db, acme, oidc_server):
+    """Acme's provider: OpenID Connect, acme.test allowed, no just-in-time membership."""
+    from zichtbaar.sso import services
+
+    return services.save_provider(
+        acme,
+        client_secret="s3cret-of-acme",
+        protocol="oidc",
+        label="Acme ID",
+        enabled=True,
+        issuer=oidc_server,
+        client_id="zichtbaar-acme",
+        allowed_domains=["acme.test"],
+        jit_enabled=False,
+        jit_role="employee",
+        jit_team=None,
+        groups_claim="groups",
+        group_teams=[],
+    )
+
+
+def set_user(server: str, sub: str, **claims) -> None:
+    requests.put(f"{server}/users/{sub}", json=claims, timeout=5).raise_for_status()
+
+
+def oidc_login(client, server: str, sub: str, *, start=None, **claims):
+    """Sign in through the provider as `sub` (with these claims); returns the last answer of
+    Zichtbaar (the callback's), not followed."""
+    set_user(server, sub, **claims)
+    response = start() if start else client.post("/sso/", {"email": claims.get("email", sub)})
+    assert response.status_code == 302, response.content[:500]
+    authorize = response["Location"]
+    assert authorize.startswith(server), authorize
+    answer = requests.post(authorize, data={"sub": sub}, allow_redirects=False, timeout=5)
+    assert answer.status_code in (302, 303), answer.text[:300]
+    callback = urlsplit(answer.headers["Location"])
+    return client.get(f"{callback.path}?{callback.query}")
