@@ -114,3 +114,14 @@ def provider_by_slug(slug: str) -> IdentityProvider | None:
         return None
     idp = provider_of(int(match.group(1)))
     return idp if idp is not None and idp.enabled else None
+
+
+def provider_origin(idp: IdentityProvider) -> str:
+    """Where the browser is sent to sign in: the issuer's origin (OpenID providers serve their
+    authorization endpoint there) or the SAML single sign-on address's."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(
+        idp.issuer if idp.protocol == IdentityProvider.Protocol.OIDC else idp.idp_sso_url
+    )
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "'self'"

@@ -21,6 +21,7 @@ from zichtbaar.orgs.decorators import member_required
 from zichtbaar.orgs.http import TenantRequest
 from zichtbaar.orgs.models import Role
 from zichtbaar.sso import selectors, services
+from zichtbaar.sso.adapters import start_url
 from zichtbaar.sso.forms import ProviderForm, StartForm
 from zichtbaar.sso.models import IdentityProvider
 
@@ -68,7 +69,9 @@ def start(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"]
         idp = selectors.provider_for_email(email)
         if idp is not None:
-            return _go(request, idp, email)
+            # On to the organisation's own button: its page lets the form go to the provider
+            # (the CSP's form-action), which this page can't know in advance.
+            return redirect(start_url(idp, email=email, next_url=_safe_next(request)))
         form.add_error(
             "email",
             _(
@@ -93,11 +96,15 @@ def start_org(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         return _go(request, idp, request.POST.get("email", "")[:254])
-    return render(
+    response = render(
         request,
         "sso/start_org.html",
         {"idp": idp, "email": request.GET.get("email", "")[:254], "next": _safe_next(request)},
     )
+    # The button's form is answered with a redirect to the provider: Chromium applies the
+    # CSP's form-action to it, so this page allows the provider's origin.
+    response._csp_update = {"form-action": [selectors.provider_origin(idp)]}  # type: ignore[attr-defined]
+    return response
 
 
 def _admin_only(request: TenantRequest) -> HttpResponse | None:

@@ -1,0 +1,103 @@
+"""Single sign-on in a real browser against a real OpenID provider (oidc-provider-mock): a
+newcomer from Acme's domain signs in with their work account and lands in Acme as a member; a
+member of an organisation that requires it can't use their password."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD, _person
+from tests.sso.conftest import oidc_server, set_user  # noqa: F401 - the provider fixture
+
+__all__ = ["oidc_server"]
+
+
+def _provider(acme, server: str, **options):
+    from zichtbaar.orgs.models import Team
+    from zichtbaar.sso import services
+
+    sales = Team.objects.get_or_create(org=acme, name="Sales")[0]
+    return services.save_provider(
+        acme,
+        client_secret="s3cret",
+        protocol="oidc",
+        label="Acme ID",
+        enabled=True,
+        issuer=server,
+        client_id="zichtbaar-acme",
+        allowed_domains=["acme.test"],
+        jit_enabled=True,
+        jit_role="employee",
+        jit_team=None,
+        groups_claim="groups",
+        group_teams=[["grp-sales", sales.pk]],
+        **options,
+    )
+
+
+def _through_the_provider(page, server: str, sub: str) -> None:
+    expect(page).to_have_url(re.compile(re.escape(server) + r"/oauth2/authorize"))
+    page.locator('input[name="sub"]').fill(sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_load_state()
+
+
+def test_a_newcomer_signs_in_with_their_work_account_and_joins(
+    acme, site, new_page, oidc_server, screenshot, axe_audit
+):
+    from zichtbaar.orgs.models import Membership
+
+    axe_audit.foreign_origins.add(oidc_server)
+    _provider(acme, oidc_server)
+    set_user(
+        oidc_server,
+        "dana",
+        email="dana@acme.test",
+        email_verified=True,
+        name="Dana Jansen",
+        groups=["grp-sales"],
+    )
+    page = new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_role("link", name=re.compile("work account", re.I)).click()
+    page.get_by_label(re.compile("work e-mail", re.I)).fill("dana@acme.test")
+    screenshot(page, "sso-start")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Sign in with Acme ID").click()
+    _through_the_provider(page, oidc_server, "dana")
+    expect(page).to_have_url(re.compile(r"/welcome/1/"))
+    screenshot(page, "sso-joined")
+    membership = Membership.objects.get(user__email="dana@acme.test")
+    assert membership.org == acme and membership.team.name == "Sales"
+
+
+def test_when_required_the_password_form_sends_members_to_their_provider(
+    acme, site, new_page, oidc_server, screenshot, axe_audit
+):
+    from zichtbaar.orgs.models import Role
+    from zichtbaar.sso import services
+
+    axe_audit.foreign_origins.add(oidc_server)
+    idp = _provider(acme, oidc_server)
+    _person(acme, "ada@acme.test", "Ada Admin", role=Role.ADMIN, language="en")
+    bob = _person(acme, "bob@acme.test", "Bob de Vries", language="en")
+    from django.utils import timezone
+
+    idp.tested_at = timezone.now()
+    idp.save()
+    assert services.set_required(idp, True)
+    set_user(oidc_server, "bob", email=bob.email, email_verified=True)
+
+    page = new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.locator('input[name="login"]').fill(bob.email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator("main form").get_by_role("button", name=re.compile("sign in", re.I)).click()
+    expect(page).to_have_url(re.compile(rf"/sso/{idp.slug}/"))
+    expect(page.get_by_text("signs you in with your work account")).to_be_visible()
+    screenshot(page, "sso-required")
+    page.get_by_role("button", name="Sign in with Acme ID").click()
+    _through_the_provider(page, oidc_server, "bob")
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/|/sso/"))
