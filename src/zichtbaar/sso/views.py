@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from zichtbaar.orgs.decorators import member_required
 from zichtbaar.orgs.http import TenantRequest
@@ -44,7 +45,7 @@ def _go(request: HttpRequest, idp: IdentityProvider, email: str = "") -> HttpRes
         kwargs["auth_params"] = {**provider.get_auth_params(), "login_hint": email}
     try:
         return provider.redirect(request, AuthProcess.LOGIN, **kwargs)
-    except (requests.RequestException, ValueError, KeyError) as exc:
+    except (requests.RequestException, OneLogin_Saml2_Error, ValueError, KeyError) as exc:
         logger.warning("single sign-on of org %s: can't reach the provider: %s", idp.org_id, exc)
         return render(
             request,
