@@ -212,6 +212,29 @@ def my_measured(membership: Membership) -> MyMeasured | None:
     )
 
 
+@dataclass
+class OrgMeasured:
+    """The dashboard's "measured by LinkedIn" part: LinkedIn's own figures for posts made
+    through Zichtbaar in the period (None below the anonymity threshold of people)."""
+
+    analytics: bool
+    reach: sharing_selectors.MeasuredReach | None
+
+
+def org_measured(org: Organisation, start: dt.date, team: Team | None) -> OrgMeasured | None:
+    """None where no LinkedIn app is configured (the dashboard then says nothing about it)."""
+    if not linkedin_configured():
+        return None
+    analytics = bool(settings.ZICHTBAAR_LINKEDIN_ANALYTICS)
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    reach = (
+        sharing_selectors.linkedin_reach_for_org(org.pk, since, team.pk if team else None)
+        if analytics
+        else None
+    )
+    return OrgMeasured(analytics=analytics, reach=reach)
+
+
 # --- the comms dashboard ----------------------------------------------------------------------
 
 

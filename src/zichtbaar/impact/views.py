@@ -164,6 +164,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
         "tables": {t.key: t for t in db.tables},
         "periods": selectors.PERIODS,
         "query": request.GET.urlencode(),
+        "measured": selectors.org_measured(request.org, db.start, db.team),
     }
     return render(request, "impact/dashboard.html", context)
 
