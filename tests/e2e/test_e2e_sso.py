@@ -101,3 +101,38 @@ def test_when_required_the_password_form_sends_members_to_their_provider(
     page.get_by_role("button", name="Sign in with Acme ID").click()
     _through_the_provider(page, oidc_server, "bob")
     expect(page).not_to_have_url(re.compile(r"/accounts/login/|/sso/"))
+
+
+def test_an_admin_sets_up_single_sign_on_and_tests_it(
+    acme, site, new_page, sign_in, oidc_server, screenshot, axe_audit
+):
+    from zichtbaar.orgs.models import Role
+    from zichtbaar.sso.models import IdentityProvider
+
+    axe_audit.foreign_origins.add(oidc_server)
+    _person(acme, "ada@acme.test", "Ada Admin", role=Role.ADMIN, language="en")
+    set_user(oidc_server, "ada", email="ada@acme.test", email_verified=True)
+    page = new_page()
+    sign_in(page, "ada@acme.test")
+    page.goto(f"{site}/comms/integrations/")
+    page.get_by_role("link", name="Single sign-on").click()
+    page.get_by_label("Name on the sign-in button").fill("Acme ID")
+    page.get_by_label("Allowed e-mail domains").fill("gmail.com")
+    page.get_by_label("Issuer address").fill(oidc_server)
+    page.get_by_label("Client ID").fill("zichtbaar-acme")
+    page.get_by_label("Client secret").fill("s3cret")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Anyone can have an address at gmail.com")).to_be_visible()
+    screenshot(page, "sso-settings-error")
+    page.get_by_label("Allowed e-mail domains").fill("acme.test")
+    page.get_by_label("Client secret").fill("s3cret")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#sso-status")).to_contain_text("Not yet since the last change")
+    page.get_by_role("link", name="Test the sign-in").click()
+    page.get_by_role("button", name="Sign in with Acme ID").click()
+    _through_the_provider(page, oidc_server, "ada")
+    expect(page.locator("#sso-status")).to_contain_text("An administrator signed in through it")
+    page.get_by_role("button", name="Require single sign-on for members").click()
+    expect(page.locator("#sso-status")).to_contain_text("Members sign in through it only")
+    screenshot(page, "sso-settings-required")
+    assert IdentityProvider.objects.get(org=acme).sso_required
