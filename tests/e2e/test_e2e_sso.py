@@ -9,31 +9,21 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, _person
-from tests.sso.conftest import oidc_server, set_user  # noqa: F401 - the provider fixture
+from tests.sso.conftest import (  # noqa: F401 - oidc_server: the provider fixture
+    oidc_provider_for,
+    oidc_server,
+    set_user,
+)
 
 __all__ = ["oidc_server"]
 
 
 def _provider(acme, server: str, **options):
     from zichtbaar.orgs.models import Team
-    from zichtbaar.sso import services
 
     sales = Team.objects.get_or_create(org=acme, name="Sales")[0]
-    return services.save_provider(
-        acme,
-        client_secret="s3cret",
-        protocol="oidc",
-        label="Acme ID",
-        enabled=True,
-        issuer=server,
-        client_id="zichtbaar-acme",
-        allowed_domains=["acme.test"],
-        jit_enabled=True,
-        jit_role="employee",
-        jit_team=None,
-        groups_claim="groups",
-        group_teams=[["grp-sales", sales.pk]],
-        **options,
+    return oidc_provider_for(
+        acme, server, jit_enabled=True, group_teams=[["grp-sales", sales.pk]], **options
     )
 
 

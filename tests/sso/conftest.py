@@ -17,26 +17,33 @@ def oidc_server():
         yield f"http://localhost:{server.server_port}"
 
 
+def oidc_provider_for(org, server: str, **changes):
+    """An organisation's OpenID provider at `server` (acme.test allowed, no just-in-time
+    membership unless `changes` say otherwise)."""
+    from zichtbaar.sso import services
+
+    fields = {
+        "client_secret": "s3cret-of-acme",
+        "protocol": "oidc",
+        "label": "Acme ID",
+        "enabled": True,
+        "issuer": server,
+        "client_id": "zichtbaar-acme",
+        "allowed_domains": ["acme.test"],
+        "jit_enabled": False,
+        "jit_role": "employee",
+        "jit_team": None,
+        "groups_claim": "groups",
+        "group_teams": [],
+    }
+    fields.update(changes)
+    return services.save_provider(org, **fields)
+
+
 @pytest.fixture
 def oidc_idp(db, acme, oidc_server):
     """Acme's provider: OpenID Connect, acme.test allowed, no just-in-time membership."""
-    from zichtbaar.sso import services
-
-    return services.save_provider(
-        acme,
-        client_secret="s3cret-of-acme",
-        protocol="oidc",
-        label="Acme ID",
-        enabled=True,
-        issuer=oidc_server,
-        client_id="zichtbaar-acme",
-        allowed_domains=["acme.test"],
-        jit_enabled=False,
-        jit_role="employee",
-        jit_team=None,
-        groups_claim="groups",
-        group_teams=[],
-    )
+    return oidc_provider_for(acme, oidc_server)
 
 
 def set_user(server: str, sub: str, **claims) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sso.conftest import oidc_login
+from tests.sso.conftest import oidc_login, oidc_provider_for
 from zichtbaar.orgs.models import Membership, Team, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,22 +99,14 @@ def test_a_deactivated_member_cannot_sign_in(client, oidc_idp, oidc_server, acme
 @pytest.fixture
 def evil_idp(db, other_org, oidc_server):
     """Other BV's admin points their organisation at a provider they control."""
-    from zichtbaar.sso import services
-
-    return services.save_provider(
+    return oidc_provider_for(
         other_org,
+        oidc_server,
         client_secret="evil",
-        protocol="oidc",
         label="Evil ID",
-        enabled=True,
-        issuer=oidc_server,
         client_id="zichtbaar-other",
         allowed_domains=["other.test"],
         jit_enabled=True,
-        jit_role="employee",
-        jit_team=None,
-        groups_claim="groups",
-        group_teams=[],
     )
 
 
