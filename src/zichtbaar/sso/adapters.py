@@ -66,6 +66,18 @@ def _refuse(request: HttpRequest, idp: IdentityProvider | None, reason: str) -> 
     )
 
 
+def _refuse_stranger(request: HttpRequest, idp: IdentityProvider, email: str) -> None:
+    _refuse(
+        request,
+        idp,
+        _(
+            "There is no account for %(email)s in %(org)s yet. Ask your communications "
+            "colleagues for an invitation."
+        )
+        % {"email": email, "org": idp.org.name},
+    )
+
+
 def _email_of(sociallogin: SocialLogin) -> tuple[str, bool | None]:
     """The address the provider gave, and whether it said it verified it (None: it didn't say,
     as SAML providers and Entra ID don't)."""
@@ -147,15 +159,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             if not sociallogin.is_existing:
                 sociallogin.connect(request, user)
         elif not idp.jit_enabled:
-            _refuse(
-                request,
-                idp,
-                _(
-                    "There is no account for %(email)s in %(org)s yet. Ask your communications "
-                    "colleagues for an invitation."
-                )
-                % {"email": email, "org": idp.org.name},
-            )
+            _refuse_stranger(request, idp, email)
         # Stashed for save_user and the login signal (sso/receivers.py).
         sociallogin.state["zichtbaar_groups"] = groups_of(sociallogin, idp.groups_claim)
 
@@ -186,15 +190,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
         verified = EmailAddress.objects.filter(user=user, email__iexact=email, verified=True)
         if not (idp.jit_enabled and verified.exists()):
-            _refuse(
-                request,
-                idp,
-                _(
-                    "There is no account for %(email)s in %(org)s yet. Ask your communications "
-                    "colleagues for an invitation."
-                )
-                % {"email": email, "org": idp.org.name},
-            )
+            _refuse_stranger(request, idp, email)
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         idp = selectors.provider_by_id(sociallogin.account.provider)

@@ -114,7 +114,7 @@ def _admin_only(request: TenantRequest) -> HttpResponse | None:
     return None
 
 
-def _sp_details(request: HttpRequest, idp: IdentityProvider | None, org_id: int) -> dict[str, str]:
+def _sp_details(org_id: int) -> dict[str, str]:
     """What the organisation's IT enters at their identity provider."""
     base = settings.SITE_URL
     slug = f"org{org_id}"
@@ -154,7 +154,7 @@ def provider_settings(request: TenantRequest) -> HttpResponse:
     return render(
         request,
         "sso/settings.html",
-        {"form": form, "idp": idp, "sp": _sp_details(request, idp, request.org.pk)},
+        {"form": form, "idp": idp, "sp": _sp_details(request.org.pk)},
         status=400 if form.errors else 200,
     )
 
