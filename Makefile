@@ -32,11 +32,14 @@ demo: install
 	trap "kill $$WORKER $$PERIODIC 2>/dev/null" EXIT INT TERM; \
 	DEBUG=true $(BIN)/zichtbaar runserver 127.0.0.1:8000
 
-# The browser tests drive Debian's Chromium (Playwright can't download browsers here).
+# What the tests need from Debian: Chromium for the browser tests (Playwright can't download
+# browsers here) and xmlsec1, with which the test SAML identity provider (pysaml2) signs.
 browser:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Please install Chromium first: sudo apt-get install -y chromium"; exit 1; fi; }
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install first: sudo apt-get install -y $$missing"; exit 1; fi; fi
 
 # Every test, browser tests included.
 test: install browser

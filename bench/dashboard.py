@@ -472,6 +472,7 @@ def measure(client: Client, url: str, n: int, cold: int) -> dict:
 
 
 def main() -> None:
+    import zichtbaar.wsgi  # noqa: F401  the app loaded as gunicorn loads it (its gc.freeze())
     from zichtbaar.impact.services import rollup_clicks
     from zichtbaar.orgs.models import Organisation, Team
     from zichtbaar.orgs.services import PersonData, upsert_person

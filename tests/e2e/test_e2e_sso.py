@@ -1,6 +1,7 @@
-"""Single sign-on in a real browser against a real OpenID provider (oidc-provider-mock): a
-newcomer from Acme's domain signs in with their work account and lands in Acme as a member; a
-member of an organisation that requires it can't use their password."""
+"""Single sign-on in a real browser against a real OpenID provider (oidc-provider-mock) and a
+real SAML identity provider (pysaml2): a newcomer from Acme's domain signs in with their work
+account and lands in Acme as a member; a member signs in through SAML; a member of an
+organisation that requires it can't use their password."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, _person
-from tests.sso.conftest import (  # noqa: F401 - oidc_server: the provider fixture
+from tests.sso.conftest import (  # noqa: F401 - oidc_server, saml_server: the providers
     oidc_provider_for,
     oidc_server,
+    saml_provider_for,
+    saml_server,
     set_user,
 )
 
-__all__ = ["oidc_server"]
+__all__ = ["oidc_server", "saml_server"]
 
 
 def _provider(acme, server: str, **options):
@@ -126,3 +129,34 @@ def test_an_admin_sets_up_single_sign_on_and_tests_it(
     expect(page.locator("#sso-status")).to_contain_text("Members sign in through it only")
     screenshot(page, "sso-settings-required")
     assert IdentityProvider.objects.get(org=acme).sso_required
+
+
+def test_a_newcomer_signs_in_through_the_saml_idp_and_joins(
+    acme, site, new_page, saml_server, screenshot, axe_audit
+):
+    """The whole SAML round trip in the browser: the button, the IdP's sign-in, its signed
+    response posted back by the IdP's page, and Erik a member of Acme's Sales team."""
+    from zichtbaar.orgs.models import Team
+
+    axe_audit.foreign_origins.add(saml_server.base)
+    sales = Team.objects.get_or_create(org=acme, name="Sales")[0]
+    idp = saml_provider_for(
+        acme, saml_server, jit_enabled=True, group_teams=[["grp-sales", sales.pk]]
+    )
+    saml_server.trust(f"{site}/accounts/saml/{idp.slug}/metadata/")
+    saml_server.add_person("erik@acme.test", "Erik", "Visser", groups=["grp-sales"])
+    page = new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_role("link", name=re.compile("work account", re.I)).click()
+    page.get_by_label(re.compile("work e-mail", re.I)).fill("erik@acme.test")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Sign in with Acme SAML").click()
+    expect(page).to_have_url(re.compile(re.escape(saml_server.sso_url)))
+    page.get_by_label("E-mail").fill("erik@acme.test")
+    page.get_by_role("button", name="Sign in at the IdP").click()
+    expect(page).to_have_url(re.compile(r"/welcome/1/"))
+    screenshot(page, "sso-saml-joined")
+    from zichtbaar.orgs.models import Membership
+
+    membership = Membership.objects.get(user__email="erik@acme.test")
+    assert membership.org == acme and membership.team == sales

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from tests.fakes.saml_idp import SamlIdP
+
 
 @pytest.fixture(scope="session")
 def oidc_server():
@@ -67,3 +69,31 @@ def oidc_login(client, server: str, sub: str, *, start=None, **claims):
     assert answer.status_code in (302, 303), answer.text[:300]
     callback = urlsplit(answer.headers["Location"])
     return client.get(f"{callback.path}?{callback.query}")
+
+
+@pytest.fixture(scope="session")
+def saml_server():
+    idp = SamlIdP().start()
+    yield idp
+    idp.stop()
+
+
+def saml_provider_for(org, idp: SamlIdP, **changes):
+    from zichtbaar.sso import services
+
+    fields = {
+        "protocol": "saml",
+        "label": "Acme SAML",
+        "enabled": True,
+        "idp_entity_id": idp.entity_id,
+        "idp_sso_url": idp.sso_url,
+        "idp_x509cert": idp.certificate,
+        "allowed_domains": ["acme.test"],
+        "jit_enabled": False,
+        "jit_role": "employee",
+        "jit_team": None,
+        "groups_claim": "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+        "group_teams": [],
+    }
+    fields.update(changes)
+    return services.save_provider(org, **fields)

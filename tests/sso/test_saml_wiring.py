@@ -1,6 +1,6 @@
 """SAML 2.0 through allauth with the organisation's settings: the metadata the IdP imports, the
 redirect to the IdP with a request, and a response that isn't signed by the IdP refused.
-(A full login against a local SAML IdP is still to come: see docs/integrations.md.)"""
+(The full login against a local SAML IdP is in test_saml_login.py.)"""
 
 from __future__ import annotations
 
