@@ -379,6 +379,9 @@ ZICHTBAAR_LINKEDIN_VERSION = env("ZICHTBAAR_LINKEDIN_VERSION", "202603").strip()
 ZICHTBAAR_LINKEDIN_VERSION_SUNSET = env("ZICHTBAAR_LINKEDIN_VERSION_SUNSET", "2027-03-16").strip()
 # Only once LinkedIn approved the app for r_member_postAnalytics (Community Management API).
 ZICHTBAAR_LINKEDIN_ANALYTICS = envbool("ZICHTBAAR_LINKEDIN_ANALYTICS", False)
+# Sign in with LinkedIn (the same app, its OpenID Connect product) for people whose LinkedIn
+# account is known to Zichtbaar; on whenever the app is set up, unless switched off here.
+ZICHTBAAR_LINKEDIN_SIGN_IN = envbool("ZICHTBAAR_LINKEDIN_SIGN_IN", True)
 try:
     ZICHTBAAR_LINKEDIN_TIMEOUT = float(env("ZICHTBAAR_LINKEDIN_TIMEOUT", "15"))
 except ValueError as exc:

@@ -356,7 +356,7 @@ def sign_in(site: str) -> Callable[[Page, str], None]:
         page.locator('input[name="login"]').fill(email)
         page.locator('input[name="password"]').fill(password)
         page.locator("main form").get_by_role(
-            "button", name=re.compile("sign in|inloggen|aanmelden", re.I)
+            "button", name=re.compile("^(sign in|inloggen|aanmelden)$", re.I)
         ).click()
         page.wait_for_load_state()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

@@ -174,3 +174,19 @@ def test_post_now_shows_its_state_and_updates_itself_when_the_worker_has_posted(
     expect(page.locator("#linkedin-announce")).to_have_text("Your post is on LinkedIn now.")
     assert fake.published_texts() == [text]
     screenshot(page, "posted-without-reload")
+
+
+def test_sign_in_with_linkedin_after_connecting_it(acme, carol, fake, site, page, screenshot):
+    """Carol connected LinkedIn for posting; on the sign-in page "Sign in with LinkedIn" takes
+    her through LinkedIn's consent (the fake's, with its signed id_token) into Zichtbaar."""
+    connect(carol, fake, sub="member-2")
+    fake.member_for_next_consent = "member-2"
+    page.goto(f"{site}/accounts/login/")
+    screenshot(page, "sign-in-with-linkedin")
+    page.get_by_role("button", name=re.compile("LinkedIn")).click()
+    page.wait_for_url(re.compile(rf"^{re.escape(site)}/(?!accounts/)"))
+    expect(page.get_by_role("button", name=re.compile("LinkedIn"))).to_have_count(0)
+    assert fake.requests_to("/oauth/.well-known/openid-configuration")
+    assert fake.requests_to("/oauth/v2/accessToken")
+    page.goto(f"{site}/me/impact/")
+    expect(page).to_have_url(f"{site}/me/impact/")  # signed in: no detour to the sign-in page

@@ -15,6 +15,11 @@ What it checks, as LinkedIn does:
   client id and secret; answers an access token of 60 days, no refresh token.
   /oauth/v2/revoke: forgets a token.
 - /v2/userinfo: `sub`, `name`, `email` for a valid bearer token, else 401.
+- Sign In with LinkedIn using OpenID Connect: /oauth/.well-known/openid-configuration (the
+  documented discovery document: issuer `<base>/oauth`, client_secret_post only),
+  /oauth/openid/jwks (the RS256 key), and an `id_token` from the token endpoint when the grant
+  had the `openid` scope, signed with that key (iss, aud = the client id, sub, email,
+  email_verified, name, iat, exp).
 - /rest/*: `LinkedIn-Version` (426 NONEXISTENT_VERSION for one not in `versions`),
   `X-Restli-Protocol-Version: 2.0.0`, a valid bearer token (401 when unknown, expired or
   revoked), the scope w_member_social (posts, images) or r_member_postAnalytics (analytics).
@@ -46,6 +51,9 @@ from collections import defaultdict, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 SCOPES = ("openid", "profile", "email", "w_member_social")
 RESERVED = set("\\|{}@[]()<>#*_~")
@@ -138,6 +146,7 @@ class FakeLinkedIn:
         self.default_faults: dict[str, str] = {}
         self._faults: dict[str, deque[str]] = defaultdict(deque)
         self._lock = threading.RLock()
+        self._signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -257,6 +266,8 @@ class FakeLinkedIn:
             ("POST", "/oauth/v2/accessToken"): self._token,
             ("POST", "/oauth/v2/revoke"): self._revoke,
             ("GET", "/v2/userinfo"): self._userinfo,
+            ("GET", "/oauth/.well-known/openid-configuration"): self._discovery,
+            ("GET", "/oauth/openid/jwks"): self._jwks,
             ("POST", "/rest/posts"): self._create_post,
             ("POST", "/rest/images"): self._initialize_upload,
             ("GET", "/rest/memberCreatorPostAnalytics"): self._analytics,
@@ -385,9 +396,69 @@ class FakeLinkedIn:
                 "expires_in": TOKEN_SECONDS,
                 "scope": ",".join(sorted(scopes)),
                 "token_type": "Bearer",
-                "id_token": "fake.id.token",
+                **({"id_token": self._id_token(grant["sub"])} if "openid" in scopes else {}),
             },
         )
+
+    def person(self, sub: str) -> dict[str, Any]:
+        person = self.members.get(sub, {"name": "Someone", "email": f"{sub}@example.test"})
+        given, _space, family = person["name"].partition(" ")
+        return {
+            "sub": sub,
+            "email_verified": person.get("email_verified", True),
+            "name": person["name"],
+            "locale": {"country": "NL", "language": "nl"},
+            "given_name": given,
+            "family_name": family,
+            "email": person["email"],
+        }
+
+    def _id_token(self, sub: str) -> str:
+        now = int(time.time())
+        claims = {
+            **self.person(sub),
+            "iss": f"{self.base}/oauth",
+            "aud": self.client_id,
+            "iat": now,
+            "exp": now + 3600,
+        }
+        return jwt.encode(claims, self._signing_key, algorithm="RS256", headers={"kid": "fake-1"})
+
+    def _discovery(self, handler: BaseHTTPRequestHandler, record: dict[str, Any]) -> None:
+        self._send(
+            handler,
+            200,
+            {
+                "issuer": f"{self.base}/oauth",
+                "authorization_endpoint": f"{self.base}/oauth/v2/authorization",
+                "token_endpoint": f"{self.base}/oauth/v2/accessToken",
+                "userinfo_endpoint": f"{self.base}/v2/userinfo",
+                "jwks_uri": f"{self.base}/oauth/openid/jwks",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["pairwise"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "scopes_supported": ["openid", "profile", "email"],
+                "claims_supported": [
+                    "iss",
+                    "aud",
+                    "iat",
+                    "exp",
+                    "sub",
+                    "name",
+                    "given_name",
+                    "family_name",
+                    "picture",
+                    "email",
+                    "email_verified",
+                    "locale",
+                ],
+                "token_endpoint_auth_methods_supported": ["client_secret_post"],
+            },
+        )
+
+    def _jwks(self, handler: BaseHTTPRequestHandler, record: dict[str, Any]) -> None:
+        key = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._signing_key.public_key()))
+        self._send(handler, 200, {"keys": [{**key, "kid": "fake-1", "use": "sig", "alg": "RS256"}]})
 
     def _revoke(self, handler: BaseHTTPRequestHandler, record: dict[str, Any]) -> None:
         form = {k: v[0] for k, v in parse_qs(record["body"].decode()).items()}
@@ -431,24 +502,8 @@ class FakeLinkedIn:
         member = self._member(record)
         if member is None:
             return self._unauthorized(handler)
-        sub = member["sub"]
-        person = self.members.get(sub, {"name": "Someone", "email": f"{sub}@example.test"})
-        given, _space, family = person["name"].partition(" ")
-        self._send(
-            handler,
-            200,
-            {
-                "sub": sub,
-                "email_verified": True,
-                "name": person["name"],
-                "locale": {"country": "NL", "language": "nl"},
-                "given_name": given,
-                "family_name": family,
-                "email": person["email"],
-            },
-        )
+        self._send(handler, 200, self.person(member["sub"]))
 
-    # REST ------------------------------------------------------------------------------------
     def _rest_checks(
         self, handler: BaseHTTPRequestHandler, record: dict[str, Any], scope: str
     ) -> dict[str, Any] | None:

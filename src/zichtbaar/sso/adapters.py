@@ -9,11 +9,15 @@ The rules (docs/integrations.md, "Single sign-on"; the attacker tests in tests/s
   taken over by this organisation's provider;
 - without an account, one is made only with just-in-time membership switched on;
 - a member whose organisation requires single sign-on can't sign in with a password or a code.
+
+Sign in with LinkedIn (docs/linkedin.md) never makes an account: it opens one whose LinkedIn
+connection has this member id, or whose verified address is the one LinkedIn verified; members
+of an organisation that requires single sign-on are sent to their provider instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress
@@ -29,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from zichtbaar.orgs.adapters import AccountAdapter as OrgsAccountAdapter
 from zichtbaar.orgs.models import Membership, User
+from zichtbaar.sharing.models import LinkedInConnection
 from zichtbaar.sso import providers, selectors, services
 from zichtbaar.sso.models import IdentityProvider
 from zichtbaar.sso.transport import guarded_session
@@ -60,13 +65,13 @@ class AccountAdapter(OrgsAccountAdapter):
         return redirect(start_url(idp, email=user.email))
 
 
-def _refuse(request: HttpRequest, idp: IdentityProvider | None, reason: str) -> None:
+def _refuse(request: HttpRequest, idp: IdentityProvider | None, reason: str) -> NoReturn:
     raise ImmediateHttpResponse(
         render(request, "sso/refused.html", {"idp": idp, "reason": reason}, status=403)
     )
 
 
-def _refuse_stranger(request: HttpRequest, idp: IdentityProvider, email: str) -> None:
+def _refuse_stranger(request: HttpRequest, idp: IdentityProvider, email: str) -> NoReturn:
     _refuse(
         request,
         idp,
@@ -123,9 +128,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return guarded_session()
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        if sociallogin.account.provider == providers.LINKEDIN:
+            return self._linkedin(request, sociallogin)
         idp = selectors.provider_by_id(sociallogin.account.provider)
         if idp is None:
-            return  # not an organisation's provider (Sign in with LinkedIn has its own rules)
+            return
         email, verified = _email_of(sociallogin)
         domain = selectors.domain_of(email)
         if not email or domain not in idp.allowed_domains:
@@ -163,6 +170,42 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Stashed for save_user and the login signal (sso/receivers.py).
         sociallogin.state["zichtbaar_groups"] = groups_of(sociallogin, idp.groups_claim)
 
+    def _linkedin(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """The account this LinkedIn member may open, or a refusal (never a new account)."""
+        user = sociallogin.user if sociallogin.is_existing else None
+        if user is None:
+            connection = (
+                LinkedInConnection.objects.filter(member_sub=sociallogin.account.uid)
+                .select_related("user")
+                .first()
+            )
+            user = connection.user if connection else None
+        if user is None:
+            email, verified = _email_of(sociallogin)
+            found = EmailAddress.objects.filter(email__iexact=email, verified=True).first()
+            if email and verified and found is not None:
+                user = found.user
+        if user is None or not user.is_active:
+            _refuse(
+                request,
+                None,
+                _(
+                    "Zichtbaar doesn't know this LinkedIn account yet. Sign in as usual and "
+                    "connect LinkedIn once (“Connect LinkedIn” on any moment); from then on "
+                    "LinkedIn signs you in too."
+                ),
+            )
+        idp = selectors.required_provider_for(user)
+        if idp is not None:
+            messages.info(
+                request,
+                _("%(org)s signs you in with your work account: use “%(label)s” below.")
+                % {"org": idp.org.name, "label": idp.label},
+            )
+            raise ImmediateHttpResponse(redirect(start_url(idp, email=user.email)))
+        if not sociallogin.is_existing:
+            sociallogin.connect(request, user)
+
     def _check_account(
         self, request: HttpRequest, idp: IdentityProvider, user: User, email: str
     ) -> None:
@@ -196,7 +239,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         idp = selectors.provider_by_id(sociallogin.account.provider)
         if idp is not None:
             return idp.jit_enabled  # pre_social_login checked the domain
-        return super().is_open_for_signup(request, sociallogin)
+        return False  # Sign in with LinkedIn opens existing accounts only
 
     def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return selectors.provider_by_id(sociallogin.account.provider) is not None

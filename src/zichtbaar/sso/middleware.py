@@ -1,18 +1,22 @@
 """Single sign-on required: a session that did not come through the organisation's provider
-ends (a password login from before it was required, an invitation accepted with a password)."""
+ends (a password login from before it was required, an invitation accepted with a password).
+Also: the sign-in page may lead to LinkedIn when Sign in with LinkedIn is on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from zichtbaar.sso import selectors
+from zichtbaar.sharing.linkedin import client as linkedin_client
+from zichtbaar.sso import providers, selectors
 from zichtbaar.sso.adapters import start_url
 
 # Where a session without single sign-on may still go: signing in and out, the static files.
@@ -46,4 +50,10 @@ class SingleSignOnRequiredMiddleware:
                         % {"org": idp.org.name, "label": idp.label},
                     )
                     return redirect(start_url(idp, email=email))
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.path == reverse("account_login") and providers.linkedin_sign_in():
+            # The Sign in with LinkedIn button posts here and is redirected to LinkedIn's
+            # consent page; Chromium holds that redirect to the page's CSP form-action.
+            parts = urlsplit(linkedin_client.oauth_url())
+            response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+        return response

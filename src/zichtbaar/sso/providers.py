@@ -6,12 +6,41 @@ from __future__ import annotations
 
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
+from django.conf import settings
 
+from zichtbaar.sharing import linkedin
+from zichtbaar.sharing.linkedin import client as linkedin_client
 from zichtbaar.sso import secrets
 from zichtbaar.sso.models import IdentityProvider
 
 OIDC = "openid_connect"
 SAML = "saml"
+LINKEDIN = "linkedin"  # Sign in with LinkedIn: allauth's OpenID Connect provider, this id
+
+
+def linkedin_sign_in() -> bool:
+    """Sign in with LinkedIn is offered: the operator's LinkedIn app is set up (the same app
+    as direct posting, docs/linkedin.md) and ZICHTBAAR_LINKEDIN_SIGN_IN is not switched off."""
+    return linkedin.configured() and bool(settings.ZICHTBAAR_LINKEDIN_SIGN_IN)
+
+
+def linkedin_app() -> SocialApp:
+    # LinkedIn's discovery document sits at <oauth>/.well-known/openid-configuration, one level
+    # above the /v2 endpoints that ZICHTBAAR_LINKEDIN_OAUTH_URL names.
+    base = linkedin_client.oauth_url().removesuffix("/v2")
+    return SocialApp(
+        provider=OIDC,
+        provider_id=LINKEDIN,
+        name="LinkedIn",
+        client_id=linkedin_client.client_id(),
+        secret=linkedin_client.client_secret(),
+        settings={
+            "server_url": base,
+            "scope": ["openid", "profile", "email"],
+            "token_auth_method": "client_secret_post",  # the only one LinkedIn takes
+            "email_authentication": False,  # matched by sso/adapters.py
+        },
+    )
 
 
 def _saml_attribute_mapping(idp: IdentityProvider) -> dict[str, list[str]]:
@@ -69,9 +98,11 @@ def social_app(idp: IdentityProvider) -> SocialApp:
 
 
 def apps_for(idps: list[IdentityProvider], provider: str | None, client_id: str | None) -> list:
+    candidates = [social_app(idp) for idp in idps]
+    if linkedin_sign_in() and provider in (None, OIDC, LINKEDIN):
+        candidates.append(linkedin_app())
     apps = []
-    for idp in idps:
-        app = social_app(idp)
+    for app in candidates:
         if provider and provider not in (app.provider, app.provider_id):
             continue
         if client_id and app.client_id != client_id:
