@@ -107,3 +107,43 @@ def test_the_operator_keeps_their_password(client, required, acme):
 def test_another_organisations_members_keep_their_password(client, required, mallory):
     client.post("/accounts/login/", {"login": "mallory@other.test", "password": PASSWORD})
     assert client.get("/").status_code == 200
+
+
+def test_an_invitation_leads_to_the_provider_without_a_password(client, required, oidc_server):
+    """A newcomer invited to an organisation that requires single sign-on chooses no password:
+    joining makes the membership and sends them to the provider, which signs them in."""
+    from zichtbaar.orgs.models import Invitation, User
+
+    invitation = Invitation.objects.create(org=required.org, email="nina@acme.test")
+    page = client.get(f"/invite/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'type="password"' not in body and "Join and sign in with Acme ID" in body
+    joined = client.post(f"/invite/{invitation.token}/")
+    assert joined.status_code == 302
+    assert joined["Location"].startswith(f"/sso/{required.slug}/")
+    nina = User.objects.get(email="nina@acme.test")
+    assert not nina.has_usable_password()
+    assert "_auth_user_id" not in client.session  # the link alone signs nobody in
+
+    answer = oidc_login(
+        client,
+        oidc_server,
+        "nina",
+        start=lambda: client.post(joined["Location"].split("?")[0]),
+        email="nina@acme.test",
+        email_verified=True,
+    )
+    assert answer.status_code == 302
+    assert int(client.session["_auth_user_id"]) == nina.pk
+    assert Membership.objects.get(user=nina).org == required.org
+
+
+def test_an_invitation_outside_the_providers_domains_says_why(client, required):
+    from zichtbaar.orgs.models import Invitation, User
+
+    invitation = Invitation.objects.create(org=required.org, email="freelancer@elsewhere.test")
+    page = client.get(f"/invite/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "only lets in addresses ending in @acme.test" in page.content.decode()
+    assert client.post(f"/invite/{invitation.token}/").status_code == 403
+    assert not User.objects.filter(email="freelancer@elsewhere.test").exists()

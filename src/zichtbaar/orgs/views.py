@@ -26,7 +26,8 @@ from zichtbaar.orgs.forms import (
     ProfileForm,
 )
 from zichtbaar.orgs.http import TenantRequest
-from zichtbaar.orgs.models import ImportJob, Membership, Role, User
+from zichtbaar.orgs.models import ImportJob, Invitation, Membership, Role, User
+from zichtbaar.orgs.signals import invitation_opened
 
 ONBOARDING_STEPS = {1: LanguageForm, 2: NetworkForm, 3: BarrierForm}
 
@@ -87,6 +88,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.open_invitation(token)
     if invitation is None:
         raise Http404
+    for _receiver, answer in invitation_opened.send(
+        sender=Invitation, request=request, invitation=invitation
+    ):
+        if isinstance(answer, HttpResponse):
+            return answer
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing is not None and existing.has_usable_password():
         # Someone with an account joins only once signed in as that account: the link alone

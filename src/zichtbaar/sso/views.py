@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 
+from zichtbaar.orgs import services as orgs_services
 from zichtbaar.orgs.decorators import member_required
 from zichtbaar.orgs.http import TenantRequest
-from zichtbaar.orgs.models import Role
+from zichtbaar.orgs.models import Invitation, Role
 from zichtbaar.sso import selectors, services
 from zichtbaar.sso.adapters import start_url
 from zichtbaar.sso.forms import ProviderForm, StartForm
@@ -192,3 +193,19 @@ def remove(request: TenantRequest) -> HttpResponse:
     services.delete_provider(request.org)
     messages.success(request, _("Single sign-on is removed; members sign in as before."))
     return redirect("sso:settings")
+
+
+def invitation(request: HttpRequest, invitation: Invitation, idp: IdentityProvider) -> HttpResponse:
+    """The invitation page of an organisation that requires single sign-on (answered through
+    orgs' `invitation_opened` signal): no password to choose; joining makes the membership
+    and sends the person to the provider, which then vouches for the address."""
+    allowed = selectors.domain_of(invitation.email) in idp.allowed_domains
+    if request.method == "POST" and allowed:
+        orgs_services.accept_invitation(invitation)
+        return redirect(start_url(idp, email=invitation.email))
+    return render(
+        request,
+        "sso/invitation.html",
+        {"invitation": invitation, "idp": idp, "allowed": allowed},
+        status=403 if request.method == "POST" else 200,
+    )
