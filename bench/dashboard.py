@@ -15,10 +15,12 @@ dashboard (90 days, a whole year, one team) and the personal impact page:
 - "after share": p50/p95 of the first view after a new share (the click parts, which only a
   rollup changes, come from the cache; the share parts are recomputed, the charts drawn);
 - "afresh": p50/p95 of the figures alone (selectors.dashboard, no cache);
+- "no summary": the same before the day's first rollup wrote the click and share summaries
+  (the page then groups every share and daily click row itself; once a day per organisation);
 - the query count, which should be the same at both sizes.
 
 Goals (for reading the figures; the bench never asserts timings): dashboard p95 <= 150 ms in
-all three columns, personal page p95 <= 50 ms.
+the first four columns, personal page p95 <= 50 ms.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def run_backends() -> None:
     print(f"\n##### side by side, at {OPTIONS.people:,} people and {OPTIONS.clicks:,} clicks")
     print("p95 in ms (p50 in brackets); queries per view")
     head = f"{'page':<22}" + "".join(
-        f" | {b + ' cached':>15} {'first view':>15} {'after share':>15} {'afresh':>15} {'q':>3}"
+        f" | {b + ' cached':>15} {'first view':>15} {'after share':>15} {'afresh':>15}"
+        f" {'no summary':>15} {'q':>3}"
         for b in backends
     )
     print(head)
@@ -96,7 +99,7 @@ def run_backends() -> None:
 
             cells.append(
                 f" | {cell('cached'):>15} {cell('cold'):>15} {cell('share'):>15} "
-                f"{cell('afresh'):>15} {m['queries']:>3}"
+                f"{cell('afresh'):>15} {cell('bare'):>15} {m['queries']:>3}"
             )
         print(f"{name:<22}" + "".join(cells))
     print(
@@ -400,10 +403,26 @@ def compute_times(org, url: str, n: int) -> dict:  # noqa: ANN001
         selectors.dashboard(org, assumptions, period=period, team=team)
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
+    # The same before the day's first rollup: no summaries, every share and daily click row
+    # grouped by the page (at most once a day per organisation, or after an erasure).
+    from zichtbaar.impact import services
+    from zichtbaar.impact.models import ClickSummary, ShareSummary
+
+    ClickSummary.objects.filter(org=org).delete()
+    ShareSummary.objects.filter(org=org).delete()
+    unsummarised = []
+    for _ in range(max(3, n // 2)):
+        started = time.perf_counter()
+        selectors.dashboard(org, assumptions, period=period, team=team)
+        unsummarised.append((time.perf_counter() - started) * 1000)
+    services.summarise_clicks([org.pk])
+    services.summarise_shares()
     return {
         "afresh_p50": statistics.median(times),
         "afresh_p95": pct(times, 95),
         "afresh_cpu_p95": pct(cpu, 95),
+        "bare_p50": statistics.median(unsummarised),
+        "bare_p95": pct(unsummarised, 95),
     }
 
 
@@ -548,6 +567,7 @@ def main() -> None:
             row[name] = m
             afresh = (
                 f"  after a share p95 {m['share_p95']:6.1f}  afresh p95 {m['afresh_p95']:6.1f} ms"
+                f"  no summary p95 {m['bare_p95']:6.1f} ms"
                 f" (CPU of this process: first view {m['cold_cpu_p95']:.0f}, afresh "
                 f"{m['afresh_cpu_p95']:.0f} ms)"
                 if "afresh_p95" in m

@@ -97,7 +97,7 @@ def week_starts(start: dt.date, today: dt.date) -> list[dt.date]:
     return out
 
 
-def _aware(day: dt.date) -> dt.datetime:
+def aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -128,7 +128,7 @@ class WeekIndex(Func):
         )
 
 
-def _rows(qs: Any) -> list[tuple[Any, ...]]:
+def raw_rows(qs: Any) -> list[tuple[Any, ...]]:
     """The rows of a grouped `values_list` query as the database returns them.
 
     Skips Django's per-value converters (an int() per aggregate), which cost more than the
@@ -238,35 +238,22 @@ class Participation:
     by_team: dict[int | None, list[int]]  # team id: [shares, people who shared] in the period
 
 
-def participation(
-    shares: QuerySet[Share], people: Scope, start_at: dt.datetime, now: dt.datetime
-) -> Participation:
-    """Shares per person over the period and the last 90 days: one grouped query."""
-    since_30 = now - dt.timedelta(days=30)
-    since_90 = now - dt.timedelta(days=90)
-    in_period = Q(shared_at__gte=start_at)
-    per_person = _rows(
-        shares.filter(shared_at__gte=min(start_at, since_90))
-        .values("user_id")
-        .annotate(
-            n=Count("id", filter=in_period),
-            n90=Count("id", filter=Q(shared_at__gte=since_90)),
-            n30=Count("id", filter=Q(shared_at__gte=since_30)),
-        )
-        .order_by()
-        .values_list("user_id", "n", "n90", "n30")
-    )
+def participation_from(per_person: list[tuple[Any, ...]], people: Scope) -> Participation:
+    """Participation from shares per person: (user id, shares in the period, in the last 90
+    days, in the last 30), as `share_summary` counts them (no query)."""
     team_of, network_of = people.team_of, people.network_of
     sharers = p30 = p90 = shares_total = views_total = 0
     by_team: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
     for user_id, n, n90, n30 in per_person:
         active = user_id in team_of  # people who left still count in shares, not in people
-        p90 += active and n90 > 0
-        p30 += active and n30 > 0
+        if active:
+            p90 += n90 > 0
+            p30 += n30 > 0
         if n:
             sharers += active
             shares_total += n
-            views_total += n * network_of.get(user_id, 0)
+            if active:
+                views_total += n * network_of.get(user_id, 0)
             bucket = by_team[team_of.get(user_id)]
             bucket[0] += n
             bucket[1] += 1
@@ -278,7 +265,7 @@ def shares_per_moment(period_shares: QuerySet[Share]) -> dict[int, tuple[int, in
     # Tuples as fetched, not a dict per row: thousands of rows, and less for the GC to walk.
     return {
         mid: (n, who)
-        for mid, n, who in _rows(
+        for mid, n, who in raw_rows(
             period_shares.values("moment_id")
             .annotate(n=Count("id"), people=Count("user_id", distinct=True))
             .order_by()
@@ -291,7 +278,7 @@ def shares_per_type(period_shares: QuerySet[Share]) -> dict[int, dict[str, Any]]
     """Moment type id: {"n": shares, "people": people who shared} in the period."""
     return {
         tid: {"n": n, "people": who}
-        for tid, n, who in _rows(
+        for tid, n, who in raw_rows(
             period_shares.values("moment__type_id")
             .annotate(n=Count("id"), people=Count("user_id", distinct=True))
             .order_by()
@@ -300,10 +287,10 @@ def shares_per_type(period_shares: QuerySet[Share]) -> dict[int, dict[str, Any]]
     }
 
 
-def shares_per_week(period_shares: QuerySet[Share], first_monday: dt.date) -> dict[int, int]:
+def shares_per_week(period_shares: QuerySet[Share], first_monday: dt.datetime) -> dict[int, int]:
     """Week number (0: the week of `first_monday`): shares in the period."""
     return dict(
-        period_shares.annotate(w=WeekIndex("shared_at", _aware(first_monday)))
+        period_shares.annotate(w=WeekIndex("shared_at", first_monday))
         .values("w")
         .annotate(n=Count("id"))
         .order_by()
@@ -326,7 +313,7 @@ class Clicks:
 
 def clicks_per_day_and_team(clicks: QuerySet[ClickDaily], first_monday: dt.date) -> Clicks:
     """Clicks per day and team in one pass: at most days x teams rows, in index order."""
-    rows = _rows(
+    rows = raw_rows(
         clicks.values("day", "team_id")
         .annotate(c=Sum("clicks"), v=Sum("visitors"))
         .order_by()
@@ -352,7 +339,7 @@ def clicks_per_moment(clicks: QuerySet[ClickDaily]) -> dict[int, tuple[int, int]
     """Moment id: (clicks, people whose links brought them) in the period: one query."""
     return {
         mid: (c, who)
-        for mid, c, _v, who in _rows(
+        for mid, c, _v, who in raw_rows(
             clicks.values("moment_id")
             .annotate(c=Sum("clicks"), v=Sum("visitors"), people=Count("user_id", distinct=True))
             .order_by()
@@ -363,11 +350,11 @@ def clicks_per_moment(clicks: QuerySet[ClickDaily]) -> dict[int, tuple[int, int]
 
 def people_version(org: Organisation) -> str:
     """What the click summaries depend on besides the rollup: the organisation's people (an
-    erasure empties the person on their click rows, a join or leave changes the count)."""
+    erasure empties the person on their click rows, a join or leave changes the counts)."""
     found = Membership.objects.filter(org=org).aggregate(
-        n=Count("id", filter=Q(is_active=True)), last=Max("id")
+        n=Count("id", filter=Q(is_active=True)), all=Count("id"), last=Max("id")
     )
-    return f"{found['n']}:{found['last'] or 0}"
+    return f"{found['n']}:{found['all']}:{found['last'] or 0}"
 
 
 def clicks_to_data(clicks: Clicks, moments: dict[int, tuple[int, int]]) -> dict[str, Any]:
@@ -403,7 +390,7 @@ def click_summaries(
     out: dict[int | None, dict[str, Any]] = {None: clicks_to_data(whole, clicks_per_moment(qs))}
     # Per team: the day rows again, split by team (the same sums as a team filter gives).
     per_team: dict[int, Clicks] = {}
-    for day, team_id, c, v in _rows(
+    for day, team_id, c, v in raw_rows(
         qs.exclude(team=None)
         .values("day", "team_id")
         .annotate(c=Sum("clicks"), v=Sum("visitors"))
@@ -417,7 +404,7 @@ def click_summaries(
         part.clicks += c
         part.visitors += v
     moments: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
-    for team_id, mid, c, who in _rows(
+    for team_id, mid, c, who in raw_rows(
         qs.exclude(team=None)
         .values("team_id", "moment_id")
         .annotate(c=Sum("clicks"), people=Count("user_id", distinct=True))
@@ -430,15 +417,19 @@ def click_summaries(
     return out
 
 
+def moment_types(org: Organisation) -> dict[int, int]:
+    """Every moment's type, by moment id: one query."""
+    return dict(Moment.objects.filter(org=org).order_by().values_list("id", "type_id"))
+
+
 def clicks_per_type(
-    org: Organisation, per_moment: dict[int, tuple[int, int]]
+    type_of: dict[int, int], per_moment: dict[int, tuple[int, int]]
 ) -> dict[int, list[int]]:
-    """Moment type id: [clicks, the most people behind one moment's clicks]: one query.
+    """Moment type id: [clicks, the most people behind one moment's clicks] (no query).
 
     A type's clicks rest on at least as many people as its largest moment's (the same person
     can bring clicks to several moments).
     """
-    type_of = dict(Moment.objects.filter(org=org).order_by().values_list("id", "type_id"))
     out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for mid, (clicked, clickers) in per_moment.items():
         bucket = out[type_of.get(mid, 0)]

@@ -108,3 +108,31 @@ class ClickSummary(models.Model):
 
     def __str__(self) -> str:
         return f"clicks of {self.org_id}, {self.period} days to {self.computed_for}"
+
+
+class ShareSummary(models.Model):
+    """The comms dashboard's share figures for one period, of the days before `computed_for`,
+    for the whole organisation: written by the click rollup, read by the dashboard, which
+    adds that day's shares (see `impact.share_summary`).
+
+    `shares` is the version of what it was computed from (`share_summary.version`): a share
+    removed or back-dated, a moment's new type or a change of people makes it stale, and the
+    page then groups the shares itself. `data`: people, moments, types, weeks.
+    """
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    period = models.PositiveSmallIntegerField()
+    computed_for = models.DateField()
+    shares = models.CharField(max_length=200)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("share summary")
+        verbose_name_plural = _("share summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "period"], name="sharesummary_one_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"shares of {self.org_id}, {self.period} days before {self.computed_for}"

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from zichtbaar.impact import anonymity, reach
+from zichtbaar.impact import anonymity, reach, share_summary
 from zichtbaar.impact import dashboard_parts as parts
 from zichtbaar.impact.models import ClickSummary, ReachSettings
 from zichtbaar.moments.models import Moment
@@ -287,21 +287,22 @@ def dashboard(
     Composes the parts in `dashboard_parts`: the people in scope, their participation and
     reach, the clicks, the weekly trend and the tables per team, moment, type and barrier.
     The click parts, the heaviest, come from the ClickSummary the click rollup writes (the
-    only thing that changes clicks), when it is today's and for the same people.
+    only thing that changes clicks), when it is today's and for the same people; the share
+    parts from its ShareSummary of the days before today plus today's shares
+    (`share_summary`).
     """
     today = today or timezone.localdate()
     k = anonymity.threshold()
-    now = timezone.now()
     teams = list(Team.objects.filter(org=org).order_by("name"))
     people = parts.scope(org, assumptions, team)
     team = people.team  # None when the filter was refused
 
-    start, start_at = parts.period_bounds(period, today)
+    start, _start_at = parts.period_bounds(period, today)
     weeks = parts.week_starts(start, today)
-    shares_qs = parts.scoped_shares(org, team)
     clicks_qs = parts.scoped_clicks(org, team, start, today)
-    period_shares = shares_qs.filter(shared_at__gte=start_at)
-    took_part = parts.participation(shares_qs, people, start_at, now)
+    type_of = parts.moment_types(org)
+    shared = share_summary.share_parts(org, team, period, today, people, type_of)
+    took_part = shared.took_part
     clicks, clicks_by_moment = _click_parts(org, clicks_qs, weeks[0], team, period, today)
 
     hidden = anonymity.total_hidden(people.people, k)
@@ -323,9 +324,7 @@ def dashboard(
         visitors=clicks.visitors,
         views_realised=reach.views_per_post(took_part.views, assumptions),
         reach=parts.scope_reach(org, people, assumptions),
-        weeks=parts.trend(
-            weeks, parts.shares_per_week(period_shares, weeks[0]), clicks.by_week, start, today
-        ),
+        weeks=parts.trend(weeks, shared.per_week, clicks.by_week, start, today),
     )
 
     def total() -> parts.Total:
@@ -336,14 +335,14 @@ def dashboard(
     if team is None:
         db.tables.append(parts.team_table(teams, people, took_part, clicks, hidden, k))
     moments, db.moments_hidden = parts.moment_table(
-        org, parts.shares_per_moment(period_shares), clicks_by_moment, total(), k
+        org, shared.per_moment, clicks_by_moment, total(), k
     )
     db.tables.append(moments)
     db.tables.append(
         parts.type_table(
             org,
-            parts.shares_per_type(period_shares),
-            parts.clicks_per_type(org, clicks_by_moment),
+            shared.per_type,
+            parts.clicks_per_type(type_of, clicks_by_moment),
             total(),
             k,
         )

@@ -11,10 +11,11 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from zichtbaar.impact.models import ClickSummary, ReachSettings, RollupState
+from zichtbaar.impact import share_summary
+from zichtbaar.impact.models import ClickSummary, ReachSettings, RollupState, ShareSummary
 from zichtbaar.orgs import jobs
 from zichtbaar.orgs.models import Membership, Organisation, User
-from zichtbaar.sharing.models import Click, ClickDaily, TrackedLink
+from zichtbaar.sharing.models import Click, ClickDaily, Share, TrackedLink
 
 ROLLUP_KEY = "clicks"
 # Pages ask for a fresh rollup at most this often; the worker does the work.
@@ -139,12 +140,45 @@ def summarise_clicks(touched: Iterable[int] = (), *, today: dt.date | None = Non
     return done
 
 
-def rollup_clicks(*, batch: int = CLICK_BATCH) -> RollupResult:
-    """Sum the clicks that arrived since the last run into ClickDaily rows.
+def summarise_shares(*, today: dt.date | None = None) -> int:
+    """Write the dashboard's ShareSummary of every period for the organisations whose summary
+    is missing, not today's, or out of date (`share_summary.version`). Returns how many were
+    written: each organisation's periods once a day, and again after a share is removed.
+    """
+    from zichtbaar.impact.selectors import PERIODS
+
+    today = today or timezone.localdate()
+    current = {
+        (org_id, period): (day, version)
+        for org_id, period, day, version in ShareSummary.objects.values_list(
+            "org_id", "period", "computed_for", "shares"
+        )
+    }
+    written = 0
+    for org in Organisation.objects.filter(pk__in=Share.objects.values("org_id")):
+        for period in PERIODS:
+            version = share_summary.version(org, share_summary.windows(period, today))
+            if current.get((org.pk, period)) == (today, version):
+                continue
+            version, data = share_summary.summary_data(org, period, today)
+            ShareSummary.objects.update_or_create(
+                org=org,
+                period=period,
+                defaults={"computed_for": today, "shares": version, "data": data},
+            )
+            written += 1
+    return written
+
+
+def rollup_clicks(*, batch: int = CLICK_BATCH, shares: bool = True) -> RollupResult:
+    """Sum the clicks that arrived since the last run into ClickDaily rows, and write the
+    dashboard's click and (`shares`) share summaries.
 
     Every (link, day) a new click touches is recomputed from the raw clicks, so a run is
     idempotent, two runs at once write the same rows, and distinct visitors stay distinct
-    within a day. The redirect (/l/<code>) is never involved: it stays one INSERT.
+    within a day. The redirect (/l/<code>) is never involved: it stays one INSERT. Callers
+    that run it for one organisation's sake, often (the digests), leave the share summaries,
+    which check every organisation, to the background task pages and cron ask for.
     """
     state = _state()
     start_id = state.last_click_id
@@ -168,6 +202,8 @@ def rollup_clicks(*, batch: int = CLICK_BATCH) -> RollupResult:
             last_click_id=end_id
         )
     summarise_clicks(touched)
+    if shares:
+        summarise_shares()
     RollupState.objects.filter(key=ROLLUP_KEY).update(last_run_at=timezone.now())
     return RollupResult(clicks_read=read, rows_written=written, last_click_id=start_id)
 

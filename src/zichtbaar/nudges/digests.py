@@ -69,7 +69,7 @@ def count_new_clicks() -> None:
     """Sum the clicks that arrived since the last rollup before digests are written: the
     digest's "your links were clicked N times" then is what My impact shows (both read
     `sharing.selectors.clicks_brought`), and never lags because nobody opened a page."""
-    impact_services.rollup_clicks()
+    impact_services.rollup_clicks(shares=False)
 
 
 def queue_digest(
