@@ -117,6 +117,43 @@ def test_submitted_and_survey_closed_events(
     assert "Bob" not in server.requests[0]["body"].decode()
 
 
+def test_a_survey_closed_by_its_date_is_announced_once(
+    login, alice, acme, server, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from zichtbaar.nudges.periodic import run_periodic
+    from zichtbaar.surveys.models import Survey
+
+    server.routes["/hook"] = (200, {}, b"")
+    add_endpoint(login(alice), server.url("/hook"), ["survey.closed"])
+    now = timezone.now()
+    due = Survey.objects.create(
+        org=acme,
+        title_en="Pulse",
+        title_nl="Peiling",
+        status="open",
+        closes_at=now - dt.timedelta(minutes=1),
+    )
+    later = Survey.objects.create(
+        org=acme,
+        title_en="Later",
+        title_nl="Later",
+        status="open",
+        closes_at=now + dt.timedelta(days=1),
+    )
+    for _ in range(2):  # cron, every few minutes: the second run finds nothing to close
+        with django_capture_on_commit_callbacks(execute=True):
+            run_periodic(now)
+        with django_capture_on_commit_callbacks(execute=True):
+            run_periodic(now)  # delivers what the first run queued
+    bodies = [json.loads(r["body"]) for r in server.requests]
+    assert [(b["type"], b["data"]["survey"]["id"]) for b in bodies] == [("survey.closed", due.pk)]
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == ("closed", "open")
+
+
 def test_an_endpoint_down_for_an_hour_gets_every_event_once_when_it_returns(alice, acme, server):
     state = {"down": True}
     received: Counter[str] = Counter()

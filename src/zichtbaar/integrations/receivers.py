@@ -16,6 +16,7 @@ from zichtbaar.moments.signals import moment_published, moment_reviewed
 from zichtbaar.nudges.signals import periodic_run
 from zichtbaar.orgs import jobs
 from zichtbaar.sharing.signals import share_recorded
+from zichtbaar.surveys import services as survey_services
 from zichtbaar.surveys.signals import survey_closed
 
 logger = logging.getLogger(__name__)
@@ -56,8 +57,10 @@ def on_survey_closed(sender: Any, survey: Any, **kwargs: Any) -> None:
 
 
 def on_periodic_run(sender: Any, now: datetime | None = None, **kwargs: Any) -> dict[str, int]:
-    """Every few minutes: due webhook deliveries and due feeds, one job per organisation/feed."""
+    """Every few minutes: surveys past their closing date (their `survey.closed` events), due
+    webhook deliveries and due feeds, one job per organisation/feed."""
     now = now or timezone.now()
+    surveys_closed = survey_services.close_due(now)
     webhooks.reclaim_stale(now)
     webhooks.prune(now)
     orgs = webhooks.orgs_with_due(now)
@@ -66,7 +69,7 @@ def on_periodic_run(sender: Any, now: datetime | None = None, **kwargs: Any) -> 
     due = feeds.due_feeds(now)
     for org_id, feed_id in due:
         jobs.enqueue("integrations.fetch_feed", org_id, feed_id)
-    return {"webhook_orgs": len(orgs), "feeds": len(due)}
+    return {"surveys_closed": surveys_closed, "webhook_orgs": len(orgs), "feeds": len(due)}
 
 
 def connect() -> None:

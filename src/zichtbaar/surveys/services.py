@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pandas as pd
@@ -120,6 +121,24 @@ def set_status(survey: Survey, status: str) -> None:
     survey.save(update_fields=["status", "closes_at"])
     if closing:
         transaction.on_commit(lambda: survey_closed.send(Survey, survey=survey))
+
+
+def close_due(now: dt.datetime | None = None) -> int:
+    """Close the open surveys whose closing date has passed, in every organisation, each once
+    with its `survey_closed` signal (the webhook). Run every few minutes by the integrations'
+    periodic receiver; answers already stop at the date (`Survey.is_accepting`)."""
+    now = now or timezone.now()
+    closed = 0
+    for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_at__lte=now):
+        with transaction.atomic():
+            # Conditional: two runs at once close (and announce) a survey once.
+            if Survey.objects.filter(pk=survey.pk, status=Survey.Status.OPEN).update(
+                status=Survey.Status.CLOSED
+            ):
+                survey.status = Survey.Status.CLOSED
+                closed += 1
+                transaction.on_commit(functools.partial(survey_closed.send, Survey, survey=survey))
+    return closed
 
 
 # --------------------------------------------------------------------------- collection
