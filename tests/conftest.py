@@ -130,3 +130,15 @@ def smtp_inbox(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def fake(settings, tmp_path):
+    """A local fake LinkedIn (OAuth, userinfo, posts, images, analytics) that the settings point at.
+
+    A test module that needs a differently behaving fake (slow, analytics on) overrides this."""
+    from tests.fakes.linkedin_server import FakeLinkedIn, configure
+
+    with FakeLinkedIn() as li:
+        configure(settings, li, tmp_path)
+        yield li

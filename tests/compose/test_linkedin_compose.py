@@ -11,7 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tests.fakes.linkedin_server import FakeLinkedIn, configure, connect
+from tests.fakes.linkedin_server import connect
 from zichtbaar.demo.guideline import load_demo_guideline
 from zichtbaar.guideline import services as guideline_services
 from zichtbaar.guideline.models import Acknowledgement
@@ -20,13 +20,6 @@ from zichtbaar.sharing.models import LinkedInConnection, LinkedInPost, PostState
 
 VALID_BSN = "111222333"
 TEXT = "Trots op de nieuwe website van de bibliotheek! Mooi werk van het team."
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 @pytest.fixture

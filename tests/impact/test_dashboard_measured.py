@@ -3,20 +3,10 @@ from the estimates; withheld below the anonymity threshold; never another organi
 
 from __future__ import annotations
 
-import pytest
-
 from tests.conftest import _person
-from tests.fakes.linkedin_server import FakeLinkedIn, configure
 from tests.impact.test_mine_linkedin import _sent
 
 TITLE = "Measured by LinkedIn"
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 def _posters(org, make_moment, n, prefix, impressions=100):

@@ -4,20 +4,12 @@ an estimate; without a LinkedIn app, nothing at all."""
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
 
-from tests.fakes.linkedin_server import FakeLinkedIn, configure, connect
+from tests.fakes.linkedin_server import connect
 from zichtbaar.sharing.models import LinkedInPost
 
 ESTIMATE = "estimated views of one post of yours"
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 def _sent(membership, moment, text, **figures):

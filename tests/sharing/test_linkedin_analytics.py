@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.fakes.linkedin_server import SCOPES, FakeLinkedIn, configure, connect
+from tests.fakes.linkedin_server import SCOPES, connect
 from zichtbaar.sharing import selectors, services
 from zichtbaar.sharing.linkedin import analytics, client, worker
 from zichtbaar.sharing.models import LinkedInPost
@@ -19,11 +19,9 @@ FIGURES = {"IMPRESSION": 640, "MEMBERS_REACHED": 410, "REACTION": 31, "COMMENT":
 
 
 @pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        settings.ZICHTBAAR_LINKEDIN_ANALYTICS = True
-        yield li
+def fake(fake, settings):
+    settings.ZICHTBAAR_LINKEDIN_ANALYTICS = True
+    return fake
 
 
 def _posted(fake, user, moment, text, sub="member-1", scopes=WITH_ANALYTICS):

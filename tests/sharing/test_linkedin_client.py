@@ -12,18 +12,11 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tests.fakes.linkedin_server import FakeLinkedIn, configure, read_little
+from tests.fakes.linkedin_server import read_little
 from zichtbaar.sharing import linkedin
 from zichtbaar.sharing.linkedin import client, little
 
 RESERVED = "\\|{}@[]()<>#*_~"
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 # --- little text ---------------------------------------------------------------------------

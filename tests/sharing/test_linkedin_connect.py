@@ -15,17 +15,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.fakes.linkedin_server import FakeLinkedIn, configure, connect
+from tests.fakes.linkedin_server import connect
 from zichtbaar.sharing import services
 from zichtbaar.sharing.linkedin import tokens
 from zichtbaar.sharing.models import LinkedInConnection, LinkedInPost, PostState
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 def _follow_to_linkedin_and_back(client, fake) -> str:

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
-from tests.fakes.linkedin_server import FakeLinkedIn, configure, connect
+from tests.fakes.linkedin_server import connect
 from zichtbaar.nudges.linkedin import queue_linkedin_reminders
 from zichtbaar.nudges.models import Message
 from zichtbaar.sharing import services
 from zichtbaar.sharing.models import LinkedInConnection
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 def _ends_in(user, days):

@@ -9,18 +9,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tests.fakes.linkedin_server import FakeLinkedIn, configure, connect
+from tests.fakes.linkedin_server import connect
 from zichtbaar.moments.models import MomentStatus
 from zichtbaar.sharing import services
 from zichtbaar.sharing.linkedin import worker
 from zichtbaar.sharing.models import LinkedInConnection, LinkedInPost, PostState, Share
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 @pytest.fixture

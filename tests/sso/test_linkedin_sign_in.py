@@ -13,19 +13,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
-from tests.fakes.linkedin_server import FakeLinkedIn, configure, connect
+from tests.fakes.linkedin_server import FakeLinkedIn, connect
 from tests.sso.conftest import oidc_provider_for
 
 pytestmark = pytest.mark.django_db
 
 START = "/accounts/oidc/linkedin/login/"
-
-
-@pytest.fixture
-def fake(settings, tmp_path):
-    with FakeLinkedIn() as li:
-        configure(settings, li, tmp_path)
-        yield li
 
 
 def _no_redirect_open(url: str) -> str:
