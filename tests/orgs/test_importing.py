@@ -263,11 +263,56 @@ def run(*args):
 
 
 def test_command_imports_and_summarises(acme, bob, csv_file):
-    path = csv_file("email,name,team\nbob@acme.test,Bob,Engineering\nann@acme.test,Ann,Sales\n")
+    path = csv_file(
+        "email,name,team\nbob@acme.test,Bob,Engineering\nann@acme.test,Ann,Engineering\n"
+    )
     out, _err = run("--org", "acme", "--lang", "en", path)
 
     assert "Imported 2 people: 1 new, 1 updated." in out
     assert Membership.objects.filter(org=acme).count() == 2
+
+
+CLOWD = "email,team\nann@acme.test,Clowd\nbob@acme.test,Engineering\ncy@acme.test,Clowd\n"
+
+
+def test_command_stops_at_a_team_that_does_not_exist(acme, bob, csv_file):
+    Team.objects.create(org=acme, name="Cloud")
+    before = counts()
+
+    with pytest.raises(CommandError, match="1 team that does not exist yet. Nothing was imported"):
+        out, _err = run("--org", "acme", "--lang", "en", csv_file(CLOWD))
+
+    assert counts() == before
+    assert not Team.objects.filter(org=acme, name="Clowd").exists()
+
+
+def test_command_lists_new_teams_with_a_suggestion(acme, bob, csv_file, capsys, monkeypatch):
+    Team.objects.create(org=acme, name="Cloud")
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+
+    with pytest.raises(SystemExit):
+        execute_from_command_line(
+            ["zichtbaar", "import_people", "--org", "acme", "--lang", "en", csv_file(CLOWD)]
+        )
+
+    out = capsys.readouterr().out
+    assert "New team “Clowd”: 2 people (rows 2, 4)." in out
+    assert "Did you mean “Cloud”? That team already exists." in out
+
+
+def test_command_creates_new_teams_when_asked(acme, bob, csv_file):
+    out, _err = run("--org", "acme", "--lang", "en", "--create-teams", csv_file(CLOWD))
+
+    assert "Imported 3 people: 2 new, 1 updated." in out
+    assert Membership.objects.get(org=acme, user__email="cy@acme.test").team.name == "Clowd"
+
+
+def test_command_dry_run_names_new_teams(acme, bob, csv_file):
+    out, _err = run("--org", "acme", "--lang", "nl", "--dry-run", csv_file(CLOWD))
+
+    assert "Nieuw team “Clowd”: 2 mensen (rijen 2, 4)." in out
+    assert "--create-teams" in out
+    assert not Team.objects.filter(org=acme, name="Clowd").exists()
 
 
 def test_command_dry_run(acme, csv_file):
@@ -313,10 +358,12 @@ def test_command_creates_the_org(db, csv_file):
         "New Co",
         "--lang",
         "en",
-        csv_file("email\nann@new.test\n"),
+        csv_file("email,team\nann@new.test,Cloud\n"),
     )
 
     org = Organisation.objects.get(slug="new-co")
+    # A new organisation's first file brings its teams without --create-teams.
+    assert Membership.objects.get(org=org).team.name == "Cloud"
     assert org.name == "New Co"
     assert Membership.objects.filter(org=org, user__email="ann@new.test").exists()
     assert "Imported 1 person: 1 new, 0 updated." in out

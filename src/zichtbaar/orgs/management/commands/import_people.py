@@ -1,4 +1,5 @@
-"""`zichtbaar import_people --org SLUG [--create-org NAME] [--lang nl|en] [--dry-run] FILE.csv`"""
+"""`zichtbaar import_people --org SLUG [--create-org NAME] [--create-teams] [--lang nl|en]
+[--dry-run] FILE.csv`"""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zichtbaar.orgs.importing import import_people, parse_people
+from zichtbaar.orgs.importing import NewTeam, import_people, new_teams, parse_people
 from zichtbaar.orgs.models import Language, Organisation
 
 
@@ -32,6 +33,13 @@ class Command(BaseCommand):
             "--create-org",
             metavar="NAME",
             help="Create the organisation with this name (and the --org slug) if it does not exist.",
+        )
+        parser.add_argument(
+            "--create-teams",
+            action="store_true",
+            help="Create the teams the file names that the organisation does not have yet "
+            "(without it, such a file imports nothing and lists them, so a typo does not "
+            "become a team).",
         )
         parser.add_argument(
             "--lang",
@@ -63,8 +71,33 @@ class Command(BaseCommand):
             created_org = org is None
             with transaction.atomic():
                 probe = org or self._create_org(slug, options["create_org"])
-                report = import_people(probe, parse_people(data, probe), dry_run=True)
+                parsed = parse_people(data, probe)
+                report = import_people(probe, parsed, dry_run=True)
+                found = new_teams(probe, parsed) if report.ok else []
                 transaction.set_rollback(True)
+            # As in the web import, a team the organisation does not have yet ("Clowd" next to
+            # "Cloud") is created only when asked for; a new organisation has nothing to
+            # misspell, so its first file may bring every team.
+            self._list_new_teams(found)
+            asks = bool(found) and not (created_org or options["create_teams"])
+            if asks and options["dry_run"]:
+                self.stdout.write(
+                    _(
+                        "Without --create-teams the import would stop at the new teams: "
+                        "correct the names, or add --create-teams."
+                    )
+                )
+            elif asks:
+                raise CommandError(
+                    ngettext(
+                        "The file names %(count)d team that does not exist yet. Nothing was "
+                        "imported. Correct the name, or add --create-teams to create it.",
+                        "The file names %(count)d teams that do not exist yet. Nothing was "
+                        "imported. Correct the names, or add --create-teams to create them.",
+                        len(found),
+                    )
+                    % {"count": len(found)}
+                )
             if report.ok and not options["dry_run"]:
                 if org is None:
                     org = self._create_org(slug, options["create_org"])
@@ -118,6 +151,22 @@ class Command(BaseCommand):
                     )
                     % {"n": report.invited}
                 )
+
+    def _list_new_teams(self, found: list[NewTeam]) -> None:
+        for team in found:
+            rows = ", ".join(str(row) for row in team.rows) + (
+                "…" if team.count > len(team.rows) else ""
+            )
+            line = ngettext(
+                "New team “%(name)s”: %(count)d person (row %(rows)s).",
+                "New team “%(name)s”: %(count)d people (rows %(rows)s).",
+                team.count,
+            ) % {"name": team.name, "count": team.count, "rows": rows}
+            if team.suggestion:
+                line += " " + _("Did you mean “%(suggestion)s”? That team already exists.") % {
+                    "suggestion": team.suggestion
+                }
+            self.stdout.write(line)
 
     def _read(self, path: str) -> bytes:
         if path == "-":
